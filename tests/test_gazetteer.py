@@ -1,0 +1,357 @@
+"""Tests for coverage.gazetteer: provinces, frames, aliases, places and resolve_place."""
+from __future__ import annotations
+
+import glob
+import os
+
+import pytest
+
+from coverage.gazetteer import (FRAMES, Match, Resolution, Unplaced, aliases, places,
+                                province_code, province_name, provinces, resolve_place,
+                                to_frame)
+
+ALL = tuple(f"{n:02d}" for n in range(1, 26))
+ALL_2010 = ALL[:24]
+NW = "nationwide"
+
+# Area cells of the report's annex ("District (Capital/Province)" column), with the
+# provinces a careful reader gives. NW = nationwide claim (all provinces of the frame).
+# (text, expected codes on the 2013 frame, nationwide)
+REPORT = [
+    ("Work over 24 capital/provinces", ALL, True),
+    ("Work in 10 capital/provinces such as Svay Rieng, Banteay Meanchey, Koh Kong, Kampong Thom, "
+     "Kampot, Siem Reap, Steung Treng, Phnom Penh, Kampong Speu and Battambang.",
+     ("01", "02", "05", "06", "07", "09", "12", "17", "19", "20"), False),
+    ("Districts of Kamrieng and Battambang of Battambang province", ("02",), False),
+    ("Work in 5 provinces such as Battambang, Pailin, Banteay Meanchey, Svay Rieng and Preah Sihanouk.",
+     ("01", "02", "18", "20", "24"), False),
+    ("Work in 3 provinces: Siem Reap, Battambang and Banteay Meanchey.", ("01", "02", "17"), False),
+    ("5 provinces: BTB, Pailin, BMC, SVR and Preah Sihanouk", ("01", "02", "18", "20", "24"), False),
+    ("Takeo", ("21",), False),
+    ("Phnom Penh", ("12",), False),
+    ("Siem Reap, Phnom Penh and Kampong Cham", ("03", "12", "17"), False),
+    ("BTB, SRP and BMC", ("01", "02", "17"), False),
+    ("Kampong Cham, SRP and PP", ("03", "12", "17"), False),
+    ("Poipet and BMC province", ("01",), False),
+    ("Veal vong district, Kampong Cham province", ("03",), False),
+    ("Veal vong district, Kampong Cham", ("03",), False),
+    ("PP (shelters client)", ("12",), False),
+    ("SRP town and PP", ("12", "17"), False),
+    ("PP,Svay Reang, BMC, KKg, BTB, KSP, SRP, KPT, STG, KTM",
+     ("01", "02", "05", "06", "07", "09", "12", "17", "19", "20"), False),
+    ("PNP", ("12",), False),
+    ("SRP town PnP", ("12", "17"), False),
+    ("SRP town", ("17",), False),
+    ("PnP", ("12",), False),
+    ("1- Takhmao town (Kandal province); 2- Kg Speu", ("05", "08"), False),
+    ("-Takeo -Kg Chnang -Pursat", ("04", "15", "21"), False),
+    ("24 city/provinces", ALL, True),
+    ("Whole BB province", ("02",), False),
+    ("Poipet (BMC province)", ("01",), False),
+    ("Whole Kompongcham, Kompong Chnang, Rattanakiry, Prey Veng, and Kratie",
+     ("03", "04", "10", "14", "16"), False),
+    ("Centers: Phnom Penh & Siem Reap Target: 24 capital/provinces", ALL, True),
+    ("5 province: Kandal/PP, Koh Kong, Svay Rieng, and Prey Veng", ("08", "09", "12", "14", "20"), False),
+    ("Two centers in PP", ("12",), False),
+    ("24 capital/provinces", ALL, True),
+    ("BTB, SR", ("02", "17"), False),
+    ("PNH- SRP", ("12", "17"), False),
+    ("Center in PP and covers 24 capital/provinces", ALL, True),
+    ("3 shelters (in Kandal and Koh Kong) and covers five provinces Kandal, PP, Koh Kong, Svay Rieng "
+     "and Prey Veng.", ("08", "09", "12", "14", "20"), False),
+    ("BB and SRP", ("02", "17"), False),
+    ("PP", ("12",), False),
+    ("Battambang & Siem Reap", ("02", "17"), False),
+    ("Kampong Thom, PP", ("06", "12"), False),
+    ("PP/", ("12",), False),
+    ("PP, Preah Sihanouk", ("12", "18"), False),
+    ("PP & Kampong Thom", ("06", "12"), False),
+    ("Kandal & Battambang Provinces", ("02", "08"), False),
+    ("Pailin", ("24",), False),
+    ("PP and 12 provinces", ("12",), False),
+    ("Battambang", ("02",), False),
+    ("PP, Poipet (BMC), Neak Loeung (Kandal)", ("01", "12", "14"), False),
+    ("BMC, SRP, ODMC, Takeo, Kandal, Kg Speu, Kg Chhnang, PVH, and PP",
+     ("01", "04", "05", "08", "12", "13", "17", "21", "22"), False),
+    ("12 capital/provinces: PP, KSP, KK, PSHN, KCM, PS, BTB, BMC, SRP, KTM, KCN, and KPT",
+     ("01", "02", "03", "04", "05", "06", "07", "09", "12", "15", "17", "18"), False),
+    ("Pursat", ("15",), False),
+    ("BMC, PP, SRP, BTB", ("01", "02", "12", "17"), False),
+    ("BTB, SRP", ("02", "17"), False),
+    ("PNH, Poi Pet, BMC", ("01", "12"), False),
+    ("PNH, BTB, SRP BMC and other provinces", ("01", "02", "12", "17"), False),
+    ("PNH, BTB, SRP, BMC and other provinces", ("01", "02", "12", "17"), False),
+    ("BTB", ("02",), False),
+    ("24 Provinces", ALL, True),
+    ("24 provinces", ALL, True),
+    ("Kandal", ("08",), False),
+    ("Kampong Thom", ("06",), False),
+    ("Svay Rieng", ("20",), False),
+    ("Koh Kong", ("09",), False),
+    ("Kampong Cham", ("03",), False),
+    ("Preah Sihanouk", ("18",), False),
+    ("Target: 24 capital/provinces", ALL, True),
+]
+
+# Strings that must abstain or resolve exactly: (text, frame, codes, nationwide, unresolved reason
+# substring or None).
+ADVERSARIAL = [
+    ("BTB", "2013", ("02",), False, None),                       # never Tbong Khmum (25)
+    ("TBK", "2013", ("25",), False, None),
+    ("Kompong Som", "2013", ("18",), False, None),               # never Kampong Thom (06)
+    ("Kampong Som", "2013", ("18",), False, None),
+    ("Sihanoukville", "2013", ("18",), False, None),
+    ("KK, PP", "2013", ("09", "12"), False, None),               # KK in a list of places = Koh Kong
+    ("PS, PSHN", "2013", ("15", "18"), False, None),             # LICADHO: PS Pursat, PSHN Sihanouk
+    ("PVH", "2013", ("13",), False, None),
+    ("other provinces", "2013", (), False, "unnamed provinces"),
+    ("and other provinces", "2013", (), False, "unnamed provinces"),
+    ("12 provinces", "2013", (), False, "count without names"),
+    ("provinces", "2013", (), False, "no place named"),
+    ("Kampong", "2013", (), False, "ambiguous"),
+    ("Kg", "2013", (), False, "ambiguous"),
+    ("Samraong", "2013", (), False, "several provinces"),        # MEF commune name in 9 provinces
+    ("Veal Vong", "2013", (), False, "several provinces"),       # Kampong Cham and Phnom Penh
+    ("Batambang", "2013", ("02",), False, None),
+    ("Siem Riep", "2013", ("17",), False, None),
+    ("Kampong Chan", "2013", (), False, "unclear"),              # Cham or Chhnang: no guess
+    ("hello world", "2013", (), False, "not a place"),
+    ("Referral from NGOs", "2013", (), False, "not a place"),
+    ("", "2013", (), False, "no place given"),
+    ("   ", "2013", (), False, "no place given"),
+    ("ខេត្តសៀមរាប និង ភ្នំពេញ", "2013", ("12", "17"), False, None),
+    ("រាជធានីភ្នំពេញ", "2013", ("12",), False, None),
+    ("កណ្តាល", "2013", ("08",), False, None),                    # coeng ta spelling
+    ("Tbong Khmum", "2010", ("03",), False, None),
+    ("Tbong Khmum", "2013", ("25",), False, None),
+    ("Kampong Cham", "2013", ("03",), False, None),
+    ("24 capital/provinces", "2010", ALL_2010, True, None),
+    ("whole country", "2013", ALL, True, None),
+    ("nationwide", "2010", ALL_2010, True, None),
+    ("all provinces", "2013", ALL, True, None),
+    ("25 provinces", "2013", ALL, True, None),
+    ("Bavet", "2013", ("20",), False, None),
+    ("Ta Khmau", "2013", ("08",), False, None),
+    ("Neak Leung", "2013", ("14",), False, None),
+    ("Kam", "2013", (), False, "not a place"),                   # Natural Earth's truncation: layers only
+    ("12", "2013", (), False, "no place named"),                 # a number is not a province code here
+    ("Siem Reap " * 400, "2013", ("17",), False, None),
+    ("Kâmpóng Spœ; Krâchéh; Rôtânôkiri", "2013", ("05", "10", "16"), False, None),
+    ("PHNOM PENH", "2013", ("12",), False, None),
+    ("Kompongcham", "2013", ("03",), False, None),
+]
+
+
+@pytest.mark.parametrize("text,codes,nationwide", REPORT, ids=[t[:40] for t, _, _ in REPORT])
+def test_report_cells(text, codes, nationwide):
+    r = resolve_place(text)
+    assert r.provinces == codes
+    assert r.nationwide is nationwide
+
+
+def test_report_table_is_large_and_distinct():
+    assert len({t for t, _, _ in REPORT}) >= 60
+
+
+@pytest.mark.parametrize("text,frame,codes,nationwide,reason", ADVERSARIAL,
+                         ids=[f"{t[:30]}-{f}" for t, f, *_ in ADVERSARIAL])
+def test_adversarial(text, frame, codes, nationwide, reason):
+    r = resolve_place(text, frame)
+    assert r.provinces == codes
+    assert r.nationwide is nationwide
+    if reason is None:
+        assert not any("several" in u.reason or "ambiguous" in u.reason for u in r.unresolved)
+    else:
+        assert any(reason in u.reason for u in r.unresolved), r.unresolved
+
+
+def test_adversarial_table_is_large():
+    assert len(ADVERSARIAL) >= 25
+
+
+@pytest.mark.parametrize("text,code,score", [("Batambang", "02", 94.7), ("Siem Riep", "17", 88.9),
+                                             ("Battambong", "02", 90.0)])
+def test_fuzzy_records_score(text, code, score):
+    (m,) = resolve_place(text).matches
+    assert (m.code, m.method, m.score) == (code, "fuzzy", score)
+
+
+@pytest.mark.parametrize("text", ["KSP", "BTB", "PP", "KK", "SR", "Kam", "Kg"])
+def test_fuzzy_never_for_short_fragments(text):
+    assert all(m.method != "fuzzy" for m in resolve_place(text).matches)
+
+
+def test_methods():
+    r = resolve_place("Kandal, PP, Poipet, Kompong Cham, Batambang")
+    assert [(m.code, m.method) for m in r.matches] == [
+        ("08", "exact"), ("12", "alias"), ("01", "place"), ("03", "alias"), ("02", "fuzzy")]
+
+
+def test_mixed_named_and_nationwide():
+    r = resolve_place("Centers: Phnom Penh & Siem Reap Target: 24 capital/provinces")
+    assert r.nationwide and r.provinces == ALL
+    assert r.named == ("12", "17")
+    assert {m.code for m in r.matches if m.method == "nationwide"} == set(ALL)
+    assert resolve_place("24 capital/provinces").named == ()
+
+
+def test_neak_loeung_contradiction_is_noted():
+    r = resolve_place("PP, Poipet (BMC), Neak Loeung (Kandal)")
+    assert r.provinces == ("01", "12", "14")
+    assert len(r.notes) == 1 and "Kandal" in r.notes[0] and "Prey Veng" in r.notes[0]
+    assert [u.fragment for u in r.unresolved] == ["Kandal"]
+
+
+def test_agreeing_parenthesis_has_no_note():
+    assert resolve_place("Poipet (BMC)").notes == ()
+    assert resolve_place("1- Takhmao town (Kandal province); 2- Kg Speu").notes == ()
+
+
+@pytest.mark.parametrize("text,n_notes", [
+    ("12 capital/provinces: PP, KSP, KK, PSHN, KCM, PS, BTB, BMC, SRP, KTM, KCN, and KPT", 0),
+    ("5 province: Kandal/PP, Koh Kong, Svay Rieng, and Prey Veng", 0),
+    ("Work in 10 capital/provinces such as Svay Rieng, Banteay Meanchey,", 1),
+    ("3 provinces: PP, BTB", 1),
+])
+def test_count_versus_names(text, n_notes):
+    assert len(resolve_place(text).notes) == n_notes
+
+
+def test_ambiguous_place_kept_when_province_named():
+    r = resolve_place("Veal vong district, Kampong Cham province")
+    assert r.provinces == ("03",) and "Veal vong" in r.notes[0]
+    assert resolve_place("Samraong, Takeo").provinces == ("21",)
+
+
+def test_every_fragment_accounted_for():
+    r = resolve_place("PNH, Foo Bar, BTB and other provinces")
+    assert [m.fragment for m in r.matches] == ["PNH", "BTB"]
+    assert [(u.fragment, u.reason) for u in r.unresolved] == [
+        ("Foo Bar", "not a place"), ("and other provinces", "unnamed provinces")]
+
+
+def test_resolution_is_frozen_cached_and_serialisable():
+    r = resolve_place("BTB, SRP and BMC")
+    assert isinstance(r, Resolution) and resolve_place("BTB, SRP and BMC") is r
+    with pytest.raises(AttributeError):
+        r.provinces = ()
+    d = r.to_dict()
+    assert d["provinces"] == ("01", "02", "17")
+    assert d["matches"][0] == {"fragment": "BTB", "code": "02", "method": "alias", "score": 100.0}
+    assert isinstance(r.matches[0], Match)
+    assert resolve_place("").unresolved == (Unplaced("", "no place given"),)
+
+
+def test_resolve_rejects_bad_frame_and_type():
+    with pytest.raises(ValueError, match="2010, 2013"):
+        resolve_place("PP", "2019")
+    with pytest.raises(TypeError):
+        resolve_place(None)
+
+
+# ------------------------------------------------------------------ provinces and frames
+
+def test_provinces_frames():
+    assert FRAMES == ("2010", "2013")
+    p13, p10 = provinces("2013"), provinces("2010")
+    assert list(p13.columns) == ["code", "name", "short", "name_km", "name_nis"]
+    assert tuple(p13["code"]) == ALL and tuple(p10["code"]) == ALL_2010
+    assert p10.loc[p10["code"] == "03", "name"].item() == "Kampong Cham"
+    with pytest.raises(ValueError, match="2010, 2013"):
+        provinces("2008")
+
+
+@pytest.mark.parametrize("code,frame,spread,expected", [
+    ("25", "2010", False, ("03",)), ("03", "2010", False, ("03",)), ("12", "2010", False, ("12",)),
+    ("25", "2013", False, ("25",)), ("03", "2013", False, ("03",)), ("03", "2013", True, ("03", "25")),
+    ("12", "2013", True, ("12",)), ("25", "2010", True, ("03",)),
+])
+def test_to_frame(code, frame, spread, expected):
+    assert to_frame(code, frame, spread=spread) == expected
+
+
+def test_to_frame_errors():
+    with pytest.raises(ValueError, match="valid frames"):
+        to_frame("03", "2020")
+    with pytest.raises(ValueError, match="unknown province code"):
+        to_frame("26", "2013")
+
+
+@pytest.mark.parametrize("name,code", [
+    ("KH-1", "01"), ("KH01", "01"), ("1", "01"), ("01", "01"), ("KH-25", "25"), ("kh 12", "12"),
+    ("Bantey Meanchey", "01"), ("Ratanakiri Province", "16"), ("Khett Preah Seihanu", "18"),
+    ("Kâmpóng Spœ", "05"), ("Phnum Penh", "12"), ("Otar Meanchey", "22"), ("Keb", "23"),
+    ("Tboung Khmum", "25"), ("ត្បូងឃ្មុំ", "25"), ("ខេត្តតាកែវ", "21"), ("Kompongcham", "03"),
+])
+def test_province_code(name, code):
+    assert province_code(name) == code
+
+
+@pytest.mark.parametrize("name", ["26", "0", "KH-99", "Poipet", "Kampong", "", "  ", "other provinces"])
+def test_province_code_none(name):
+    assert province_code(name) is None
+
+
+def test_province_name():
+    assert province_name("12") == "Phnom Penh"
+    with pytest.raises(ValueError):
+        province_name("99")
+
+
+BOUNDARIES = "/work/shared/data/boundaries"
+NAME_COLUMNS = ["nis_code", "name_nis", "name_source", "shapeISO", "shapeName", "iso_3166_2",
+                "name", "name_en", "name_alt", "gn_name", "woe_name", "adm1_nis_code", "adm1_name_nis"]
+
+
+def _layer_names():
+    pyogrio = pytest.importorskip("pyogrio")
+    files = sorted(glob.glob(os.path.join(BOUNDARIES, "*.geojson")))
+    if not files:
+        pytest.skip("shared boundary layers not available")
+    for path in files:
+        df = pyogrio.read_dataframe(path, read_geometry=False)
+        truth = df["nis_code"] if "nis_code" in df else df["adm1_nis_code"]
+        adm2 = "adm2" in os.path.basename(path)
+        for col in NAME_COLUMNS:
+            if col not in df or (adm2 and col == "shapeName"):  # adm2 shapeName are districts
+                continue
+            for code, value in zip(truth, df[col]):
+                parts = value.split("|") if col == "name_alt" else [value]
+                for part in filter(None, parts):
+                    yield os.path.basename(path), col, part, code
+
+
+def test_province_code_matches_every_boundary_feature():
+    rows = list(_layer_names())
+    assert len(rows) > 500
+    bad = [r for r in rows if province_code(r[2]) != r[3]]
+    assert bad == []
+
+
+# ------------------------------------------------------------------------ data tables
+
+def test_alias_table():
+    a = aliases()
+    assert list(a.columns) == ["alias", "code", "kind", "note"]
+    assert set(a["kind"]) == {"abbreviation", "spelling", "former_name", "khmer", "place"}
+    for abbr in ["BTB", "BB", "SRP", "SR", "BMC", "PP", "PNP", "PnP", "PNH", "KKg", "KK", "KSP", "KPT",
+                 "STG", "KTM", "SVR", "KCM", "KCN", "PS", "PSHN", "ODMC", "PVH"]:
+        assert abbr in set(a["alias"]), abbr
+    assert not a["alias"].duplicated().any()
+
+
+def test_places_table():
+    p = places()
+    assert list(p.columns) == ["key", "name", "level", "code", "source"]
+    assert {"district", "commune", "town"} == set(p["level"])
+    assert not p.duplicated(["key", "code"]).any()
+    assert p.loc[p["name"] == "Paoy Paet", "code"].unique().tolist() == ["01"]
+    latin = p[~p["key"].str.contains("[\u1780-\u17FF]")]
+    assert latin["key"].map(len).ge(5).all()  # no 2-4 letter place names: too easy to hit by chance
+
+
+def test_no_phone_numbers_in_data():
+    import re
+    from importlib import resources
+    text = (resources.files("coverage") / "data" / "aliases.csv").read_text(encoding="utf-8")
+    assert not re.search(r"\d{2,3}[ -]?\d{3}[ -]?\d{3}", text)
