@@ -327,7 +327,10 @@ def _coordinates(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]
     if column not in df.columns:
         raise RecordsError(f"no such column; columns are {list(df.columns)}", column=column)
     raw = df[column]
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        values = raw.to_numpy(dtype=float, na_value=np.nan)
+        return values, np.zeros(len(raw), dtype=bool)
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     blank = raw.isna().to_numpy() | raw.astype(str).str.strip().eq("").to_numpy()
     return values, np.isnan(values) & ~blank
 
@@ -336,7 +339,7 @@ def locate_sites(df: pd.DataFrame, lon: str = "lon", lat: str = "lat", frame: st
                  provinces: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """Province of each site from its coordinates (WGS84 degrees).
 
-    Vectorised point-in-polygon (shapely STRtree). A point on a shared border goes to one
+    Vectorised point-in-polygon (a shapely STRtree of the points, queried with each province). A point on a shared border goes to one
     province only, the lowest code. No row is dropped.
 
     Parameters
@@ -375,8 +378,9 @@ def locate_sites(df: pd.DataFrame, lon: str = "lon", lat: str = "lat", frame: st
     rows = np.flatnonzero(usable)
     hit = np.full(len(df), -1)
     if len(rows):
-        tree = shapely.STRtree(polys.geometry.values)
-        point_idx, poly_idx = tree.query(shapely.points(x[rows], y[rows]), predicate="intersects")
+        # tree on the points, queried with each (prepared) polygon: faster than the reverse
+        tree = shapely.STRtree(shapely.points(x[rows], y[rows]))
+        poly_idx, point_idx = tree.query(polys.geometry.values, predicate="intersects")
         first = np.full(len(rows), np.iinfo(np.int64).max)
         np.minimum.at(first, point_idx, poly_idx)  # polygons are sorted by code: lowest wins
         found = first < np.iinfo(np.int64).max
