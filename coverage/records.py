@@ -185,12 +185,10 @@ def _missing_column_error(rows: list[list[str]], file: object, row_numbers: list
             hint = f"did you mean {free[idx]!r}? expected {name!r}"
     expected = {"institution": "'institution'", "service": "'service' or 'group'",
                 "area": "'area' (or 'lon' and 'lat')"}[want]
-    message = hint or f"required column missing: expected {expected}"
-    if hint:
-        message = f"required column missing; {hint}"
-    return RecordsError(f"{message} (needs {REQUIRED_TEXT} in one of the first "
-                        f"{HEADER_SEARCH_ROWS} rows)", file=file, row=row_numbers[guess],
-                        column=want)
+    message = (f"required column missing; {hint}" if hint else
+               f"required column missing: expected {expected} in one of the first "
+               f"{HEADER_SEARCH_ROWS} rows (a sheet needs {REQUIRED_TEXT})")
+    return RecordsError(message, file=file, row=row_numbers[guess], column=want)
 
 
 def _decode(data: bytes, file: object) -> str:
@@ -411,8 +409,10 @@ def _find_service(group_id: int | None, key: str) -> tuple[int, int]:
     if len(found) == 1:
         return found[0].group_id, found[0].id
     if found:
-        listed = "; ".join(f"group {s.group_id} service {s.id} {s.name!r}" for s in found)
-        raise KeyError(f"service {key!r} is ambiguous without a group: {listed}; add a 'group' column")
+        slugs = {g.id: g.slug for g in GROUPS}
+        listed = ", ".join(f"{s.group_id} {slugs[s.group_id]}" for s in found)
+        raise KeyError(f"service {key!r} is ambiguous without a group: it is in groups "
+                       f"{listed}; add a 'group' column")
     best = process.extract(key, [s.name for s in SERVICES], scorer=fuzz.WRatio, limit=3)
     near = "; ".join(f"{SERVICES[i].group_id}.{SERVICES[i].id} {SERVICES[i].name!r}"
                      for _, _, i in best)
