@@ -36,12 +36,14 @@ import pandas as pd
 from coverage.records import RecordsError
 from coverage.taxonomy import GROUPS
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("coverage.cli")  # also when run as python -m coverage.cli
 
 __all__ = ["main", "build_parser"]
 
 FORMATS = ("png", "svg", "pdf")
 DEFAULT_FORMATS = "png"
+METRICS = ("coverage", "gap", "providers", "providers_local")
+DEFAULT_METRICS = "coverage,gap"
 MARKER = "coverage_by_province.csv"   # an output folder of a previous run holds this file
 TEMPLATE_COLUMNS = ["institution", "group", "service", "area", "lon", "lat", "programme",
                     "referral", "gaps", "recommendations", "notes"]
@@ -98,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="suppress published counts below K (default 1: no suppression)")
     run.add_argument("--formats", default=DEFAULT_FORMATS, metavar="LIST",
                      help="map file formats, comma-separated from png,svg,pdf (default png)")
+    run.add_argument("--metrics", default=DEFAULT_METRICS, metavar="LIST",
+                     help="map metrics, comma-separated from "
+                          f"{','.join(METRICS)} (default {DEFAULT_METRICS})")
     run.add_argument("--keep-columns", action="store_true",
                      help="copy your sheet's extra columns into records_resolved.csv")
     run.add_argument("--title", help="title of report.html")
@@ -172,7 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """``kh-coverage run``: score, map and report into ``--out``, atomically."""
     t0 = time.perf_counter()
-    formats = _parse_formats(args.formats)
+    formats = _parse_list(args.formats, FORMATS, "--formats")
+    metrics = _parse_list(args.metrics, METRICS, "--metrics")
+    if "png" not in formats:
+        log.info("--formats has no png: the report draws its maps itself")
     if not 0 <= args.nationwide_weight <= 1:
         raise UsageError(f"--nationwide-weight must be between 0 and 1, got {args.nationwide_weight}")
     if args.min_count < 1:
@@ -194,7 +202,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         from coverage.scores import analyze
         result = analyze(records, frame=frame, provinces=provinces, need=need,
                          nationwide_weight=args.nationwide_weight, min_count=args.min_count)
-        result.params.setdefault("records", source)
+        result.params["records"] = source
+        rejected = records.attrs.get("rejected")
+        if rejected is not None and len(rejected) and not len(result.rejected):
+            result.rejected = rejected
         step("scores")
         t2 = time.perf_counter()
 
@@ -202,16 +213,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             _write_tables(result, records, tmp, keep_columns=args.keep_columns)
             step("tables")
             from coverage.maps import save_maps
-            save_maps(result, tmp / "maps", formats=formats)
+            save_maps(result, tmp / "maps", formats=formats, metrics=metrics)
             step("maps")
-            from coverage.report import records_findings, write_report
-            findings = None if source == "forum" else records_findings(records)
-            write_report(result, tmp / "report.html", title=args.title, findings=findings)
+            from coverage.report import write_report
+            write_report(result, tmp / "report.html", title=args.title, maps_dir=tmp / "maps")
             step("report")
+            summary = _summary(result, records, source, tmp, out)
     t3 = time.perf_counter()
     log.debug("timing: read %.2f s, scores %.2f s, write (tables, maps, report) %.2f s",
               t1 - t0, t2 - t1, t3 - t2)
-    print(_summary(result, records, source, out))
+    print(summary)
     return 0
 
 
@@ -238,24 +249,28 @@ def _read_need(path: Path) -> pd.DataFrame:
         raise RecordsError(f"cannot read the need table as CSV ({err})", file=path) from err
 
 
-def _parse_formats(text: str) -> tuple[str, ...]:
-    formats = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in text.split(",")
-                                  if f.strip()))
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        raise UsageError(f"--formats: unknown format {', '.join(bad) or text!r}; "
-                         f"choose from {','.join(FORMATS)}")
-    return formats
+def _parse_list(text: str, allowed: Sequence[str], option: str) -> tuple[str, ...]:
+    """Split a comma-separated option value and check each item (order kept, no repeats)."""
+    items = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in text.split(",")
+                                if f.strip()))
+    bad = [f for f in items if f not in allowed]
+    if bad or not items:
+        raise UsageError(f"{option}: unknown value {', '.join(bad) or repr(text)}; "
+                         f"choose from {','.join(allowed)}")
+    return items
 
 
 def _write_tables(result, records: pd.DataFrame, folder: Path, *, keep_columns: bool) -> None:
-    served = result.served
+    from coverage.scores import format_suppressed
+
+    served = _no_attrs(result.served)
     extra = list(records.attrs.get("extra_columns", [])) if keep_columns else []
     if extra:
-        served = served.merge(records[["record_id", *extra]], on="record_id", how="left",
-                              validate="many_to_one")
-    tables = {"coverage_by_province.csv": result.by_province,
-              "coverage_by_service.csv": result.by_service,
+        served = served.merge(_no_attrs(records[["record_id", *extra]]), on="record_id",
+                              how="left", validate="many_to_one")
+    k = result.params["min_count"]
+    tables = {"coverage_by_province.csv": format_suppressed(result.by_province, k),
+              "coverage_by_service.csv": format_suppressed(result.by_service, k),
               "records_resolved.csv": served,
               "unresolved.csv": result.unresolved}
     rejected = getattr(result, "rejected", None)
@@ -266,9 +281,15 @@ def _write_tables(result, records: pd.DataFrame, folder: Path, *, keep_columns: 
         log.debug("wrote %s (%d rows)", name, len(df))
 
 
+def _no_attrs(df: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(df).copy()
+    out.attrs = {}
+    return out
+
+
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
     """Drop a geometry column and join list cells, so the table is a plain CSV."""
-    df = pd.DataFrame(df.drop(columns="geometry", errors="ignore"))
+    df = _no_attrs(df.drop(columns="geometry", errors="ignore"))
     for col in df.columns:
         if df[col].map(lambda v: isinstance(v, (list, tuple))).any():
             df[col] = df[col].map(lambda v: "; ".join(map(str, v))
@@ -276,10 +297,11 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _summary(result, records: pd.DataFrame, source: str, out: Path) -> str:
+def _summary(result, records: pd.DataFrame, source: str, folder: Path, out: Path) -> str:
+    """The lines printed after a run (``folder``: where the files are now)."""
     n_prov = result.by_province["province_code"].nunique()
     label = "the forum's records (2010)" if source == "forum" else source
-    n_rejected = len(getattr(result, "rejected", []) or [])
+    n_rejected = len(result.rejected)
     lines = [f"kh-coverage: {label} on the {result.frame} frame, {n_prov} provinces",
              f"  records: {len(records)} used, {n_rejected} rejected; "
              f"unresolved place fragments: {len(result.unresolved)}",
@@ -287,7 +309,7 @@ def _summary(result, records: pd.DataFrame, source: str, out: Path) -> str:
     for g in GROUPS:
         names = result.rank(g.id, TOP_N)["province"].tolist()
         lines.append(f"    {g.id} {g.slug:<10} {', '.join(names)}")
-    files = sorted(p.name + ("/" if p.is_dir() else "") for p in out.iterdir())
+    files = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())
     lines.append(f"  wrote {out}{os.sep}: {', '.join(files)}")
     lines.append(f"  open {out / 'report.html'}")
     return "\n".join(lines)
@@ -424,6 +446,9 @@ def _atomic_dir(out: Path) -> Iterator[Path]:
     created = [p for p in (out.parent, *out.parent.parents) if not p.exists()]
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)      # mkdtemp makes it private; the output folder is not
     try:
         yield tmp
         if out.exists():
@@ -493,3 +518,7 @@ def _logging(verbosity: int) -> Iterator[None]:
         logger.removeHandler(handler)
         logger.setLevel(old_level)
         logger.propagate = old_propagate
+
+
+if __name__ == "__main__":
+    sys.exit(main())

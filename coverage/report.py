@@ -36,6 +36,7 @@ __all__ = ["write_report", "render_report", "forum_findings", "records_findings"
 
 DEFAULT_TITLE = "Reintegration services for victims of trafficking: coverage by province"
 RANK_N = 5
+FIGURE_DPI = 150
 RANK_COLUMNS = {
     "gap_rank": "rank", "province": "province", "coverage": "coverage",
     "providers_local": "local providers", "providers_nationwide": "nationwide providers",
@@ -157,7 +158,8 @@ def records_findings(records: pd.DataFrame) -> pd.DataFrame:
 
 def write_report(result: Any, path: str | Path, *, title: str | None = None,
                  run_date: str | dt.date | None = None,
-                 findings: pd.DataFrame | None = None) -> Path:
+                 findings: pd.DataFrame | None = None,
+                 maps_dir: str | Path | None = None) -> Path:
     """Write the self-contained HTML report of a coverage result.
 
     Parameters
@@ -173,8 +175,12 @@ def write_report(result: Any, path: str | Path, *, title: str | None = None,
         reproducible output).
     findings : pandas.DataFrame, optional
         Gaps and recommendations to show per group (``group_id``, ``kind``, ``text``).
-        When omitted, the forum's own findings are used for the forum's records, and
-        the records' ``gaps``/``recommendations`` columns are not available.
+        When omitted: the forum's own findings for the forum's records, else the
+        ``gaps`` and ``recommendations`` columns of ``result.records``.
+    maps_dir : str or pathlib.Path, optional
+        A folder written by :func:`coverage.maps.save_maps` with PNG files: its
+        ``all_groups_coverage.png`` and ``all_groups_gap.png`` are embedded instead of
+        drawing the maps again.
 
     Returns
     -------
@@ -187,7 +193,8 @@ def write_report(result: Any, path: str | Path, *, title: str | None = None,
     PosixPath('out/report.html')
     """
     path = Path(path)
-    text = render_report(result, title=title, run_date=run_date, findings=findings)
+    text = render_report(result, title=title, run_date=run_date, findings=findings,
+                         maps_dir=maps_dir)
     path.write_text(text, encoding="utf-8")
     log.info("wrote report %s (%d kB)", path, len(text.encode("utf-8")) // 1024)
     return path
@@ -195,17 +202,18 @@ def write_report(result: Any, path: str | Path, *, title: str | None = None,
 
 def render_report(result: Any, *, title: str | None = None,
                   run_date: str | dt.date | None = None,
-                  findings: pd.DataFrame | None = None) -> str:
+                  findings: pd.DataFrame | None = None,
+                  maps_dir: str | Path | None = None) -> str:
     """The report of :func:`write_report` as an HTML string (same arguments, no path)."""
     title = title or DEFAULT_TITLE
     run_date = str(run_date or dt.date.today().isoformat())
     min_count = int(_params(result).get("min_count", 1) or 1)
-    if findings is None and _is_forum(result):
-        findings = forum_findings()
+    if findings is None:
+        findings = _default_findings(result)
     sections = [
         _header(result, title, run_date, min_count),
-        _maps_section(result),
-        _ranking_section(result),
+        _maps_section(result, maps_dir),
+        _ranking_section(result, min_count),
         _findings_section(findings),
         _unresolved_section(result, min_count),
         _method_section(),
@@ -229,7 +237,7 @@ def _header(result: Any, title: str, run_date: str, min_count: int) -> str:
     n_provinces = result.by_province["province_code"].nunique()
     n_records = result.served["record_id"].nunique() if len(result.served) else 0
     n_unresolved = len(result.unresolved)
-    rows = [("Date of run", run_date), ("Records", params.get("records", "")),
+    rows = [("Date of run", run_date), ("Records", _source_label(result)),
             ("Province frame", f"{frame} ({n_provinces} provinces)")]
     rows += [(k.replace("_", " ").capitalize(), v) for k, v in sorted(params.items())
              if k not in ("records", "frame")]
@@ -242,27 +250,44 @@ def _header(result: Any, title: str, run_date: str, min_count: int) -> str:
             "</header>")
 
 
-def _maps_section(result: Any) -> str:
-    from coverage.maps import plot_group, plot_groups
-
-    parts = ["<section id=\"maps\"><h2>Coverage maps</h2>"]
-    fig = plot_groups(result, "coverage")
-    parts.append(_figure(fig, "Coverage of each service group by province: the share of "
-                         "the group's service types available (nationwide offers weighted)."))
-    parts.append("<h2 id=\"gap-map\">Gap map</h2>")
-    fig = plot_group(result, 0, "gap")
-    parts.append(_figure(fig, "Gap across all six groups: low coverage weighted by need. "
-                         "Darker provinces are more underserved."))
-    parts.append("</section>")
+def _maps_section(result: Any, maps_dir: Path | None) -> str:
+    parts = ["<section id=\"maps\"><h2>Coverage maps</h2>",
+             _figure(_map_png(result, "coverage", maps_dir),
+                     "Coverage of each service group by province: the share of the group's "
+                     "service types available, a nationwide offer counting at the nationwide "
+                     "weight."),
+             "<h2 id=\"gap-map\">Gap map</h2>",
+             _figure(_map_png(result, "gap", maps_dir),
+                     "Gap of each service group by province: need times the share of service "
+                     "types missing. Darker provinces are more underserved."),
+             "</section>"]
     return "\n".join(parts)
 
 
-def _ranking_section(result: Any) -> str:
+def _map_png(result: Any, metric: str, maps_dir: Path | None) -> bytes:
+    """The small multiples of a metric as PNG: from ``maps_dir`` if saved there, else drawn."""
+    if maps_dir is not None:
+        saved = Path(maps_dir) / f"all_groups_{metric}.png"
+        if saved.is_file():
+            return saved.read_bytes()
+    from coverage.maps import plot_groups
+
+    fig = plot_groups(result, metric)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": "kh-coverage"},
+                facecolor="#FFFFFF")
+    fig.clear()
+    return buf.getvalue()
+
+
+def _ranking_section(result: Any, min_count: int) -> str:
+    from coverage.scores import format_suppressed
+
     parts = ["<section id=\"underserved\"><h2>Most underserved provinces per group</h2>",
              f"<p>The {RANK_N} provinces with the largest gap in each group (rank 1 = most "
              "underserved), and the service types no provider offers there.</p>"]
     for g in GROUPS:
-        table = result.rank(g.id, RANK_N)
+        table = format_suppressed(result.rank(g.id, RANK_N), min_count)
         cols = [c for c in RANK_COLUMNS if c in table.columns]
         shown = table[cols].rename(columns=RANK_COLUMNS)
         parts.append(f"<h3>{_swatch(g.colour)}{g.id}. {_e(g.name)}</h3>")
@@ -272,7 +297,9 @@ def _ranking_section(result: Any) -> str:
 
 
 def _findings_section(findings: pd.DataFrame | None) -> str:
-    parts = ["<section id=\"findings\"><h2>Gaps and recommendations from the forum</h2>"]
+    parts = ["<section id=\"findings\"><h2>Gaps and recommendations</h2>",
+             "<p>As the practitioners wrote them, per service group (forum-wide findings "
+             "first).</p>"]
     if findings is None or findings.empty:
         parts.append("<p>No gaps or recommendations were supplied with these records.</p>")
         parts.append("</section>")
@@ -325,8 +352,41 @@ def _params(result: Any) -> dict:
     return dict(getattr(result, "params", {}) or {})
 
 
-def _is_forum(result: Any) -> bool:
-    return str(_params(result).get("records", "")).lower().startswith("forum")
+def _source_label(result: Any) -> str:
+    """Where the records came from, for the header."""
+    given = _params(result).get("records")
+    if given:
+        return "the forum's records (bundled)" if given == "forum" else str(given)
+    records = getattr(result, "records", None)
+    if records is None:
+        return "a resolved served table"
+    if _is_forum(records):
+        return "the forum's records (bundled)"
+    return str(records.attrs.get("source", "records table"))
+
+
+def _default_findings(result: Any) -> pd.DataFrame | None:
+    """The forum's findings for the forum's records, else the records' own columns."""
+    records = getattr(result, "records", None)
+    if records is None:
+        return None
+    if _is_forum(records):
+        return forum_findings()
+    return records_findings(records)
+
+
+def _is_forum(records: pd.DataFrame) -> bool:
+    """True when ``records`` are the bundled forum records (same ids, institutions, places)."""
+    from coverage.records import load_forum_records
+
+    keys = ["record_id", "institution", "area_text"]
+    if not set(keys) <= set(records.columns):
+        return False
+    forum = load_forum_records()
+    if len(forum) != len(records):
+        return False
+    mine = pd.DataFrame(records[keys].astype(str).to_numpy(), columns=keys)
+    return mine.equals(pd.DataFrame(forum[keys].astype(str).to_numpy(), columns=keys))
 
 
 def _count(n: int, min_count: int) -> str:
@@ -368,12 +428,7 @@ def _fmt(value: object) -> str:
     return _e(value)
 
 
-def _figure(fig: Any, caption: str) -> str:
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+def _figure(png: bytes, caption: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
     return (f"<figure><img alt=\"{_e(caption)}\" src=\"data:image/png;base64,{data}\">"
             f"<figcaption>{_e(caption)}</figcaption></figure>")
