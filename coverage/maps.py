@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger(__name__)
 
-__all__ = ["METRICS", "SCORE_BINS", "Classes", "classify", "group_ramp", "gap_ramp",
+__all__ = ["METRICS", "SCORE_BINS", "GAP_BINS", "Classes", "classify", "group_ramp", "gap_ramp",
            "map_table", "plot_group", "plot_groups", "save_maps", "explore"]
 
 # --------------------------------------------------------------------------- metrics
@@ -63,12 +63,13 @@ METRICS: dict[str, Metric] = {
     m.name: m
     for m in (
         Metric("coverage", "coverage",
-               "Share of the group's service types that at least one provider offers in the province",
-               "share of service types", "score"),
+               "Mean over the group's service types: 1 if an institution works in the province, "
+               "{w} if the type is only claimed nationwide, 0 if nobody offers it",
+               "coverage (share of service types)", "score"),
         Metric("gap", "gap",
-               "Unmet need: people in the province weighted by the share of service types "
-               "nobody offers there (darker = worse)",
-               "gap score", "gap"),
+               "Unmet need = need × (1 − coverage), need = {need} relative to the largest "
+               "province; 1 = the neediest province with nothing (darker = worse)",
+               "gap (0 none – 1 worst)", "gap"),
         Metric("providers", "providers",
                "Institutions offering at least one of the group's services in the province, "
                "local and nationwide",
@@ -77,19 +78,23 @@ METRICS: dict[str, Metric] = {
                "Institutions working in the province itself (nationwide programmes not counted)",
                "institutions", "count"),
         Metric("level", "level",
-               "How the service type is provided in the province",
+               "How the service type reaches the province: an institution working there (1), "
+               "only a nationwide claim ({w}) or nobody (0)",
                "level", "level"),
     )
 }
 
-#: Upper bounds of the fixed classes for scores in [0, 1]; 0 is a class of its own.
+#: Upper bounds of the fixed classes for coverage in [0, 1]; 0 is a class of its own.
 SCORE_BINS: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
+#: Upper bounds of the fixed classes for gaps in [0, 1]: finer at the low end, where most
+#: provinces are (the gap is need × (1 − coverage) and need is relative to the largest province).
+GAP_BINS: tuple[float, ...] = (0.0, 0.1, 0.2, 0.4, 1.0)
 
 MISSING_COLOUR = "#FFFFFF"
 MISSING_HATCH = "////"
 SUPPRESSED_COLOUR = "#BDBDBD"
 SUPPRESSED_HATCH = "...."
-EDGE_COLOUR = "#4D4D4D"
+EDGE_COLOUR = "#7A7A7A"
 HATCH_COLOUR = "#8C8C8C"
 
 BOUNDARY_SOURCES = {
@@ -133,7 +138,7 @@ def _srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
                      200 * (f[..., 1] - f[..., 2])], axis=-1)
 
 
-def _lab_to_srgb(lab: np.ndarray) -> np.ndarray:
+def _lab_to_srgb(lab: np.ndarray) -> np.ndarray:  # pragma: no cover - kept for checks
     """CIE L*a*b* (D65) to sRGB, not clipped (values outside [0, 1] are out of gamut)."""
     lab = np.asarray(lab, dtype=float)
     fy = (lab[..., 0] + 16) / 116
@@ -169,27 +174,24 @@ def lightness(colour: str) -> float:
     return float(_srgb_to_lab(_rgb(colour))[0])
 
 
-def _in_gamut(L: float, c: float, h: float) -> np.ndarray | None:
-    rgb = _lab_to_srgb(np.array([L, c * math.cos(h), c * math.sin(h)]))
-    return rgb if np.all((rgb >= -1e-9) & (rgb <= 1 + 1e-9)) else None
-
-
-def _lch_colour(L: float, c: float, h: float) -> str:
-    lo, hi = 0.0, c
-    if _in_gamut(L, c, h) is not None:
-        return _hex(_in_gamut(L, c, h))
-    for _ in range(40):  # largest chroma at this lightness and hue that sRGB can show
+def _mix_to_lightness(colour: np.ndarray, other: np.ndarray, target: float) -> str:
+    """Mix ``colour`` with ``other`` (white or black) until its L* is ``target``."""
+    lo, hi = 0.0, 1.0  # share of ``other``
+    for _ in range(30):
         mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if _in_gamut(L, mid, h) is not None else (lo, mid)
-    return _hex(_lab_to_srgb(np.array([L, lo * math.cos(h), lo * math.sin(h)])))
+        L = _srgb_to_lab((1 - mid) * colour + mid * other)[0]
+        lo, hi = (mid, hi) if (L - target) * (_srgb_to_lab(other)[0] - target) < 0 else (lo, mid)
+    return _hex((1 - hi) * colour + hi * other)
 
 
 def group_ramp(group: int | str | Group, n: int = 5, light: float = 95.0) -> list[str]:
-    """A light-to-dark ramp of ``n`` colours on the hue of a group's forum pin.
+    """A light-to-dark ramp of ``n`` colours built on a group's forum pin colour.
 
     Lightness (CIE L*) falls evenly from ``light`` to the darker of the pin and
-    L* 35 (never below L* 18), so the classes stay in order in greyscale and for
-    colour-blind readers; the hue is the pin's, so the ramp is recognisable.
+    L* 35 (but not below L* 20). Lighter steps mix the pin with white, darker ones
+    with black, so the hue stays the pin's and a reader of the forum's map
+    recognises the group, while the classes stay in order in greyscale and for
+    colour-blind readers (their order is carried by lightness alone).
 
     Examples
     --------
@@ -198,14 +200,12 @@ def group_ramp(group: int | str | Group, n: int = 5, light: float = 95.0) -> lis
     (5, True)
     """
     g = group if isinstance(group, Group) else get_group(group)
-    L0, a0, b0 = _srgb_to_lab(_rgb(g.colour))
-    c0, h = math.hypot(a0, b0), math.atan2(b0, a0)
-    dark = max(min(L0, 35.0), 18.0)
-    out = []
-    for L in np.linspace(light, dark, n):
-        share = 1.0 if L <= L0 else (light - L) / max(light - L0, 1e-9) * 0.85 + 0.15
-        out.append(_lch_colour(float(L), c0 * min(share, 1.0), h))
-    return out
+    pin = _rgb(g.colour)
+    L0 = float(_srgb_to_lab(pin)[0])
+    dark = max(min(L0, 35.0), 20.0)
+    white, black = np.ones(3), np.zeros(3)
+    return [_mix_to_lightness(pin, white if L > L0 else black, float(L)) if abs(L - L0) > 0.05
+            else g.colour.upper() for L in np.linspace(light, dark, n)]
 
 
 def gap_ramp(n: int = 5) -> list[str]:
@@ -230,7 +230,6 @@ class Classes:
     """A classification: upper bounds, legend labels and colours of each class.
 
     ``bins[0]`` is 0 for scores and counts, so that zero is a class of its own.
-    Categorical classifications (``level``) have ``bins == ()`` and match on labels.
     """
 
     metric: str
@@ -238,20 +237,17 @@ class Classes:
     labels: tuple[str, ...]
     colours: tuple[str, ...]
     title: str
-    categories: tuple[str, ...] = ()
 
     def index(self, values: Iterable[Any]) -> np.ndarray:
         """Class number of each value (-1 for missing)."""
-        if self.categories:
-            pos = {c: i for i, c in enumerate(self.categories)}
-            return np.array([pos.get(str(v), -1) if not _isna(v) else -1 for v in values])
         import mapclassify
 
         v = np.asarray(list(values), dtype=float)
         out = np.full(len(v), -1)
         ok = ~np.isnan(v)
         if ok.any():
-            out[ok] = mapclassify.UserDefined(v[ok], list(self.bins), lowest=0.0).yb
+            bins = list(self.bins) if len(self.bins) > 1 else [0.0, 1.0]
+            out[ok] = mapclassify.UserDefined(v[ok], bins, lowest=0.0).yb
         return out
 
 
@@ -283,62 +279,74 @@ def _count_bins(values: np.ndarray, k: int = 4) -> tuple[float, ...]:
     return (0.0, *bins)
 
 
-def _score_bins(values: np.ndarray) -> tuple[float, ...]:
-    top = float(np.nanmax(values)) if values.size and not np.all(np.isnan(values)) else 1.0
-    if top <= 1.0 + 1e-12:
-        return SCORE_BINS
-    return _count_bins(values)
+def _fixed_bins(values: np.ndarray, bins: tuple[float, ...], metric: str) -> tuple[float, ...]:
+    bad = values[(values < 0) | (values > 1)]
+    if bad.size:
+        raise ValueError(f"{metric}: values must lie in [0, 1], got {sorted(set(bad.tolist()))[:5]}")
+    return bins
+
+
+def _range(lo: float, hi: float, pct: bool) -> str:
+    f = (lambda x: f"{x:.0%}") if pct else _fmt
+    return f"> 0 – {f(hi)}" if lo == 0 else f"{f(lo)} – {f(hi)}"
 
 
 def classify(values: Iterable[Any], metric: str = "coverage", group: int | str | None = None,
-             min_count: int = 1, categories: Sequence[str] = ()) -> Classes:
+             nationwide_weight: float = 0.5) -> Classes:
     """One classification for the given values (pool every panel's values for a shared one).
+
+    Coverage and gap use fixed breaks (:data:`SCORE_BINS`, :data:`GAP_BINS`) so a class
+    means the same on every map; counts get 0 as a class of its own and up to four
+    classes of positive counts from quantiles (rounded up to whole numbers); a
+    service type's level has one class per level (0, the nationwide weight, 1).
 
     Parameters
     ----------
-    values : iterable of numbers (or labels for ``level``)
+    values : iterable of numbers
         The values to classify; missing values are ignored.
     metric : str
         A key of :data:`METRICS`.
     group : int or str, optional
-        The group whose pin colour builds the ramp; gap maps ignore it and so
-        do shared small multiples when ``None`` (then black is used).
-    min_count : int
-        The suppression threshold; above 1 count legends gain a "suppressed (<k)" class.
-    categories : sequence of str
-        For ``level``: the ordered categories, least to most.
+        The group whose pin colour builds the ramp (gap maps ignore it); black if None.
+    nationwide_weight : float
+        The level of a nationwide-only claim (``result.params["nationwide_weight"]``).
+
+    Returns
+    -------
+    Classes
 
     Examples
     --------
     >>> c = classify([0, 0.1, 0.6, 1.0], "coverage", group=5)
-    >>> c.labels[0], len(c.colours)
-    ('0 (none)', 5)
+    >>> c.bins, c.labels[:2]
+    ((0.0, 0.25, 0.5, 0.75, 1.0), ('0 (none)', '> 0 – 25%'))
+    >>> classify([0, 1, 2, 2, 7], "providers").labels
+    ('0 (no provider)', '1', '2', '3 – 7')
     """
     m = _metric(metric)
     colour_of = get_group(group) if group is not None else GROUPS[-1]
-    if m.kind == "level":
-        cats = tuple(str(c) for c in categories) or tuple(
-            sorted({str(v) for v in values if not _isna(v)}))
-        cols = group_ramp(colour_of, max(len(cats), 2))
-        return Classes(metric, (), cats, tuple(cols[:len(cats)]), m.unit, cats)
     v = np.array([np.nan if _isna(x) else float(x) for x in values], dtype=float)
     v = v[~np.isnan(v)]
-    bins = _score_bins(v) if m.kind in ("score", "gap") else _count_bins(v)
-    if m.kind == "score" or (m.kind == "gap" and bins == SCORE_BINS):
-        labels = ["0 (none)"] + [f"{lo:.0%} – {hi:.0%}" if lo else f"> 0 – {hi:.0%}"
-                                 for lo, hi in zip(bins[:-1], bins[1:])]
-        if m.kind == "gap":
-            labels = ["0 (no gap)"] + [f"{_fmt(lo)} – {_fmt(hi)}" if lo else f"> 0 – {_fmt(hi)}"
-                                       for lo, hi in zip(bins[:-1], bins[1:])]
+    if m.kind == "score":
+        bins = _fixed_bins(v, SCORE_BINS, metric)
+        labels = ["0 (none)"] + [_range(lo, hi, True) for lo, hi in zip(bins[:-1], bins[1:])]
+    elif m.kind == "gap":
+        bins = _fixed_bins(v, GAP_BINS, metric)
+        labels = ["0 (no gap)"] + [_range(lo, hi, False) for lo, hi in zip(bins[:-1], bins[1:])]
+    elif m.kind == "level":
+        w = float(nationwide_weight)
+        bins = tuple(sorted({0.0, w, 1.0}))
+        names = {0.0: "0: nobody", 1.0: "1: local institution"}
+        labels = [names.get(b, f"{_fmt(b)}: nationwide only") for b in bins]
     else:
-        labels = ["0 (no provider)" if m.kind == "count" else "0"]
-        for lo, hi in zip(bins[:-1], bins[1:]):
-            first = lo + 1 if m.kind == "count" else lo
-            labels.append(_fmt(hi) if first == hi else
-                          f"{_fmt(first)} – {_fmt(hi)}" if m.kind == "count" else
-                          f"> {_fmt(lo)} – {_fmt(hi)}")
-    ramp = gap_ramp(len(bins)) if m.kind == "gap" else group_ramp(colour_of, len(bins))
-    return Classes(metric, tuple(float(b) for b in bins), tuple(labels), tuple(ramp), m.unit)
+        if (v < 0).any() or (v != np.round(v)).any():
+            raise ValueError(f"{metric}: counts must be whole numbers ≥ 0")
+        bins = _count_bins(v)
+        labels = ["0 (no provider)"] + [_fmt(hi) if lo + 1 == hi else f"{_fmt(lo + 1)} – {_fmt(hi)}"
+                                        for lo, hi in zip(bins[:-1], bins[1:])]
+    ramp = gap_ramp(len(bins)) if m.kind == "gap" else group_ramp(colour_of, max(len(bins), 2))
+    return Classes(metric, tuple(float(b) for b in bins), tuple(labels),
+                   tuple(ramp[:len(bins)]), m.unit)
 
 
 def _metric(metric: str) -> Metric:
@@ -351,7 +359,10 @@ def _metric(metric: str) -> Metric:
 # --------------------------------------------------------------------------- data
 
 
-def _polygons(frame: str) -> "gpd.GeoDataFrame":
+def _polygons(result: Any, frame: str) -> "gpd.GeoDataFrame":
+    """The result's own polygons on its frame (they may be a user layer), else the bundled ones."""
+    if frame == str(result.frame) and getattr(result, "provinces", None) is not None:
+        return result.provinces
     from coverage.boundaries import load_provinces
 
     return load_provinces(frame)
@@ -387,20 +398,19 @@ def _values(result: Any, group: Group, metric: str, service: int | str | None) -
                          f"{sorted(codes[codes.duplicated()].unique())}")
     suppressed = (t["suppressed"].fillna(False).astype(bool).to_numpy()
                   if "suppressed" in t.columns else np.zeros(len(t), dtype=bool))
-    col = t[metric]
-    if metric == "level" and not pd.api.types.is_numeric_dtype(col):
-        value = col.astype(object).where(col.notna(), None).to_numpy()
-    else:
-        value = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    value = pd.to_numeric(t[metric], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     return pd.DataFrame({"province_code": codes.to_numpy(), "value": value,
                          "suppressed": suppressed & pd.isna(value)})
 
 
-def _level_categories(result: Any) -> tuple[str, ...]:
-    col = result.by_service["level"]
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        return tuple(str(c) for c in col.cat.categories)
-    return tuple(sorted(col.dropna().astype(str).unique()))
+def _weight(result: Any) -> float:
+    return float((getattr(result, "params", None) or {}).get("nationwide_weight", 0.5))
+
+
+def _subtitle(result: Any, metric: str) -> str:
+    need = (getattr(result, "params", None) or {}).get("need", "population") or "population"
+    need = "2008 population" if need == "population" else f"{Path(str(need)).name}"
+    return METRICS[metric].subtitle.format(w=_fmt(_weight(result)), need=need)
 
 
 def map_table(result: Any, group: int | str, metric: str = "coverage", frame: str | None = None,
@@ -438,7 +448,7 @@ def map_table(result: Any, group: int | str, metric: str = "coverage", frame: st
     _metric(metric)
     frame = str(frame or result.frame)
     vals = _values(result, g, metric, service)
-    polys = _polygons(frame)[["code", "name", "geometry"]].copy()
+    polys = _polygons(result, frame)[["code", "name", "geometry"]].copy()
     polys["code"] = polys["code"].astype(str)
     orphans = sorted(set(vals["province_code"]) - set(polys["code"]))
     if orphans:
@@ -448,8 +458,7 @@ def map_table(result: Any, group: int | str, metric: str = "coverage", frame: st
     t = t.drop(columns="province_code").sort_values("code", kind="stable").reset_index(drop=True)
     t["suppressed"] = t["suppressed"].fillna(False).astype(bool)
     if classes is None:
-        classes = classify(t["value"], metric, g.id, _min_count(result),
-                           _level_categories(result) if metric == "level" else ())
+        classes = classify(t["value"], metric, g.id, _weight(result))
     idx = classes.index(t["value"])
     shorts = _shorts(frame)
     t.insert(2, "short", [shorts.get(c, c) for c in t["code"]])
@@ -477,8 +486,9 @@ def _caption(result: Any, frame: str, metric: str) -> str:
     source = (getattr(result, "params", None) or {}).get("source")
     services = f"Services: {Path(str(source)).name}" if source else FORUM_SOURCE
     parts = [services, BOUNDARY_SOURCES.get(frame, f"Boundaries: {frame} frame")]
+    need = (getattr(result, "params", None) or {}).get("need", "population") or "population"
     if metric == "gap":
-        parts.append(POPULATION_SOURCE)
+        parts.append(POPULATION_SOURCE if need == "population" else f"Need: {Path(str(need)).name}")
     return "\n".join(parts)
 
 
@@ -497,7 +507,6 @@ def _legend_handles(classes: Classes, min_count: int) -> list:
 
 
 def _draw_polygons(ax: "Axes", t: "gpd.GeoDataFrame", linewidth: float = 0.5) -> None:
-    from matplotlib.collections import PatchCollection
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MPath
 
@@ -511,8 +520,7 @@ def _draw_polygons(ax: "Axes", t: "gpd.GeoDataFrame", linewidth: float = 0.5) ->
             patch = PathPatch(MPath(verts, codes), facecolor=row.colour, edgecolor=EDGE_COLOUR,
                               linewidth=linewidth, hatch=row.hatch or None, gid=f"province-{row.code}")
             patch.set_label(f"_{row.code}")
-            ax.add_patch(patch)
-    _ = PatchCollection  # polygons are separate patches so each keeps its own hatch
+            ax.add_artist(patch)  # not add_patch: limits are set once, by _frame_axes
 
 
 def _text_colour(face: str) -> str:
@@ -553,7 +561,8 @@ def _frame_axes(ax: "Axes", t: "gpd.GeoDataFrame", pad: float = 0.05) -> None:
 def _draw_inset(ax: "Axes", t: "gpd.GeoDataFrame", size: float) -> None:
     lon0, lon1, lat0, lat1 = CAPITAL_INSET
     ins = ax.inset_axes([0.70, 0.02, 0.30, 0.30])
-    sub = t[t.intersects(_box(*CAPITAL_INSET))]
+    sub = t[t.intersects(_box(*CAPITAL_INSET))].copy()
+    sub["geometry"] = sub.geometry.clip_by_rect(lon0 - 0.1, lat0 - 0.1, lon1 + 0.1, lat1 + 0.1)
     _draw_polygons(ins, sub, linewidth=0.6)
     for row in sub.itertuples():
         if row.code in ("12", "08"):
@@ -639,36 +648,42 @@ def plot_group(result: Any, group: int | str, metric: str = "coverage", ax: "Axe
     frame = str(frame or result.frame)
     t = map_table(result, g.id, metric, frame, service, classes)
     if classes is None:
-        classes = classify(t["value"], metric, g.id, _min_count(result),
-                           _level_categories(result) if metric == "level" else ())
+        classes = classify(t["value"], metric, g.id, _weight(result))
     own = ax is None
     inset = own if inset is None else inset
     key = own if key is None else key
     if own:
-        fig = _new_figure((8.0, 6.6))
-        ax = fig.add_axes((0.01, 0.15, 0.74, 0.70))
+        fig = _new_figure((8.0, 6.3))
+        ax = fig.add_axes((0.0, 0.115, 0.76, 0.74))
+        ax.set_anchor("NW")
     fig = ax.figure
     _draw_polygons(ax, t)
     _draw_labels(ax, t, size=6.5)
     _frame_axes(ax, t)
     if inset:
         _draw_inset(ax, t, size=6)
-    m = METRICS[metric]
-    ax.set_title(_title(g, metric, service), fontsize=11, fontweight="bold", loc="left", pad=16)
-    ax.text(0.0, 1.005, m.subtitle, transform=ax.transAxes, fontsize=7.5, va="bottom",
-            ha="left", wrap=True, color="#333333")
+    title, subtitle = _title(g, metric, service), _subtitle(result, metric)
     handles = _legend_handles(classes, _min_count(result))
     if own:
+        fig.text(0.012, 0.985, title, fontsize=12, fontweight="bold", va="top")
+        fig.text(0.012, 0.945, "\n".join(textwrap.wrap(subtitle, 115)), fontsize=7.5, va="top",
+                 color="#333333", linespacing=1.3)
         fig.legend(handles=handles, title=classes.title, loc="upper left",
-                   bbox_to_anchor=(0.76, 0.85), fontsize=7.5, title_fontsize=8, frameon=False)
+                   bbox_to_anchor=(0.765, 0.87), fontsize=7.5, title_fontsize=8, frameon=False,
+                   alignment="left")
         if key:
-            fig.text(0.77, 0.47, "Province key\n" + _key_text(t), fontsize=6, va="top",
-                     ha="left", family="DejaVu Sans", linespacing=1.25)
-        fig.text(0.01, 0.02, _caption(result, frame, metric), fontsize=6, va="bottom",
-                 ha="left", color="#333333")
+            fig.text(0.775, 0.53, "Province key", fontsize=6.5, fontweight="bold", va="top")
+            fig.text(0.775, 0.505, _key_text(t), fontsize=6, va="top", ha="left",
+                     linespacing=1.25)
+        fig.text(0.012, 0.012, _caption(result, frame, metric), fontsize=6, va="bottom",
+                 ha="left", color="#333333", linespacing=1.3)
     else:
+        lines = textwrap.wrap(subtitle, 70)
+        ax.set_title(title, fontsize=9, fontweight="bold", loc="left", pad=4 + 8.5 * len(lines))
+        ax.annotate("\n".join(lines), (0, 1), xycoords="axes fraction", xytext=(0, 3),
+                    textcoords="offset points", fontsize=6.5, va="bottom", color="#333333")
         ax.legend(handles=handles, title=classes.title, loc="lower left", fontsize=6,
-                  title_fontsize=6.5, frameon=False)
+                  title_fontsize=6.5, frameon=False, alignment="left")
     return ax
 
 
@@ -704,7 +719,7 @@ def plot_groups(result: Any, metric: str = "coverage", frame: str | None = None,
     fig = _new_figure((8.0, 7.2))
     tables = []
     for i, g in enumerate(GROUPS):
-        shared = classify(pooled, metric, g.id, mc)  # same bins, each group's own ramp
+        shared = classify(pooled, metric, g.id)  # same bins, each group's own ramp
         r, c = divmod(i, 3)
         ax = fig.add_axes((0.005 + c * 0.332, 0.575 - r * 0.375, 0.325, 0.31))
         ax.set_anchor("S")
@@ -719,8 +734,8 @@ def plot_groups(result: Any, metric: str = "coverage", frame: str | None = None,
         ax.bins = shared.bins  # type: ignore[attr-defined]  # read by tests and report
     fig.text(0.01, 0.99, f"Six service groups: {m.title}", fontsize=12, fontweight="bold",
              va="top")
-    fig.text(0.01, 0.955, m.subtitle, fontsize=7.5, va="top", color="#333333")
-    _shared_legend(fig, classify(pooled, metric, None, mc), mc, metric)
+    fig.text(0.01, 0.955, _subtitle(result, metric), fontsize=7.5, va="top", color="#333333")
+    _shared_legend(fig, classify(pooled, metric, None), mc, metric)
     fig.text(0.47, 0.172, "Province key", fontsize=6.5, fontweight="bold", va="top")
     key = [f"{s} {n}" for s, n in zip(tables[0]["short"], tables[0]["name"])]
     for j in range(3):
