@@ -898,13 +898,10 @@ def explore(result: Any, group: int | str, metric: str = "coverage", frame: str 
         t[c] = t[c].astype(object).where(t[c].notna(), "no data")
     miss = _missing_services(result, g)
     t["missing_services"] = [miss.get(c, "") for c in t["code"]]
-    t = t.rename(columns={"name": "province"})
-    t["geometry"] = t.geometry
-    m = t.explore(color=t["colour"].tolist() and None, tiles=None,
-                  style_kwds=dict(color=EDGE_COLOUR, weight=1, fillOpacity=0.9),
-                  style_function=lambda f: {"fillColor": f["properties"]["colour"]},
-                  tooltip=["province", "label", *cols, "missing_services"],
-                  **kwargs)
+    t = t.rename(columns={"name": "province"}).drop(columns=["hatch"])
+    kwargs.setdefault("style_kwds", dict(color=EDGE_COLOUR, weight=1, fillOpacity=0.9))
+    m = t.explore(color="colour", tiles=None,
+                  tooltip=["province", "label", *cols, "missing_services"], **kwargs)
     caption = _caption(result, frame, metric).replace("\n", " · ")
     m.get_root().html.add_child(folium.Element(
         f'<div style="position:fixed;bottom:4px;left:4px;font:11px sans-serif;'

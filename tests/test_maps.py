@@ -1,0 +1,311 @@
+"""Maps: what the choropleths show (classes, colours, legends, labels) and byte-identical files."""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.colors import to_hex
+
+from coverage import maps
+from coverage.scores import analyze
+from coverage.taxonomy import GROUPS
+
+
+@pytest.fixture(scope="module")
+def forum():
+    return analyze()  # the forum's records on the 2010 frame
+
+
+@pytest.fixture(scope="module")
+def forum_k3():
+    return analyze(min_count=3)
+
+
+def _faces(ax) -> dict[str, str]:
+    """Province code -> face colour of its (first) patch on the axes."""
+    out = {}
+    for p in ax.artists + ax.patches:
+        gid = p.get_gid() or ""
+        if gid.startswith("province-"):
+            out.setdefault(gid[9:], to_hex(p.get_facecolor(), keep_alpha=False).upper())
+    return out
+
+
+def _hatches(ax) -> dict[str, str | None]:
+    return {p.get_gid()[9:]: p.get_hatch() for p in ax.artists + ax.patches
+            if (p.get_gid() or "").startswith("province-")}
+
+
+def _legend_texts(ax) -> list[str]:
+    legend = ax.get_legend() or ax.figure.legends[0]
+    return [t.get_text() for t in legend.get_texts()]
+
+
+def _rows(result, group_id):
+    bp = result.by_province
+    return bp[bp["group_id"] == group_id].set_index("province_code")
+
+
+# ----------------------------------------------------------------------------- one group
+
+
+def test_plot_group_shows_classes_legend_title_caption(forum):
+    ax = maps.plot_group(forum, "legal", metric="providers")
+    fig = ax.figure
+    classes = maps.classify(_rows(forum, 5)["providers"], "providers", 5)
+    assert _legend_texts(ax) == [*classes.labels, "no data"]
+    assert classes.labels[0] == "0 (no provider)"
+    texts = [t.get_text() for t in fig.texts]
+    assert any(t.startswith("Legal aid: providers") for t in texts)
+    caption = next(t for t in texts if t.startswith("Services:"))
+    assert "Natural Earth" in caption and "public domain" in caption and "2010" in caption
+    assert "Population" not in caption  # population only on gap maps
+    assert len(fig.axes) == 1 and len(ax.child_axes) == 1  # the map, its Phnom Penh inset
+    assert ax.child_axes[0].get_title() == "Phnom Penh area"
+    faces = _faces(ax)
+    assert len(faces) == 24  # the 2010 frame
+    rows = _rows(forum, 5)
+    for code, face in faces.items():  # every province has its class colour
+        i = classes.index([rows.loc[code, "providers"]])[0]
+        assert face == classes.colours[i].upper(), code
+
+
+def test_zero_provider_and_missing_look_different(forum):
+    # the 2010 result drawn on the 2013 polygons: Tbong Khmum (25) has no data there
+    rows = _rows(forum, 3)
+    zero = rows.index[rows["providers_local"] == 0][0]
+    some = rows.index[rows["providers_local"] > 0][0]
+    ax = maps.plot_group(forum, 3, metric="providers_local", frame="2013")
+    faces, hatches = _faces(ax), _hatches(ax)
+    assert len(faces) == 25
+    assert len({faces[zero], faces[some], faces["25"]}) == 3
+    assert hatches["25"] == maps.MISSING_HATCH and not hatches[zero] and not hatches[some]
+    assert "no data" in _legend_texts(ax)
+    caption = [t.get_text() for t in ax.figure.texts if t.get_text().startswith("Services")][0]
+    assert "OpenStreetMap" in caption and "ODbL" in caption
+
+
+def test_suppressed_counts_have_their_own_class(forum_k3):
+    rows = _rows(forum_k3, 1)
+    hidden = rows.index[rows["providers_local"].isna()]
+    shown = rows.index[rows["providers_local"].notna()]
+    assert len(hidden) and len(shown)
+    ax = maps.plot_group(forum_k3, 1, metric="providers_local", frame="2013")
+    faces = _faces(ax)
+    assert {faces[c] for c in hidden} == {maps.SUPPRESSED_COLOUR}
+    assert maps.SUPPRESSED_COLOUR not in {faces[c] for c in shown}
+    assert faces["25"] == maps.MISSING_COLOUR != maps.SUPPRESSED_COLOUR
+    assert _legend_texts(ax)[-2:] == ["suppressed (<3)", "no data"]
+    # scores are never suppressed: no such class on a coverage map
+    assert "suppressed (<3)" not in _legend_texts(maps.plot_group(forum_k3, 1, "coverage"))
+
+
+def test_level_of_one_service_type(forum):
+    ax = maps.plot_group(forum, "legal", metric="level", service=1)
+    assert _legend_texts(ax) == ["0: nobody", "0.50: nationwide only", "1: local institution",
+                                 "no data"]
+    svc = forum.by_service
+    svc = svc[(svc["group_id"] == 5) & (svc["service_id"] == 1)].set_index("province_code")
+    faces = _faces(ax)
+    for lo, hi in itertools.combinations(sorted(svc["level"].unique()), 2):
+        a = svc.index[svc["level"] == lo][0]
+        b = svc.index[svc["level"] == hi][0]
+        assert faces[a] != faces[b]
+    with pytest.raises(ValueError, match="service="):
+        maps.plot_group(forum, "legal", metric="level")
+
+
+def test_bad_metric_names_the_choices(forum):
+    with pytest.raises(ValueError, match="coverage, gap, providers"):
+        maps.plot_group(forum, 1, metric="colour")
+
+
+def test_drawing_on_a_given_axes_leaves_pyplot_alone(forum):
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    before = plt.get_fignums()
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    assert maps.plot_group(forum, 2, "gap", ax=ax) is ax
+    assert _legend_texts(ax)[0] == "0 (no gap)"
+    assert plt.get_fignums() == before
+    maps.plot_groups(forum, "coverage")
+    assert plt.get_fignums() == before
+
+
+def test_province_labels_do_not_collide(forum):
+    ax = maps.plot_group(forum, 4, "coverage")
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = {t.get_gid(): t.get_window_extent(renderer) for t in ax.texts
+             if (t.get_gid() or "").startswith("label-")}
+    assert len(boxes) == 24
+    clashes = [(a, b) for (a, ba), (b, bb) in itertools.combinations(boxes.items(), 2)
+               if ba.overlaps(bb)]
+    assert clashes == []
+    # the tiny provinces are labelled with a leader line
+    leaders = {t.get_gid() for t in ax.texts if hasattr(t, "arrow_patch") and t.arrow_patch}
+    assert {"label-12", "label-23", "label-24"} <= leaders
+
+
+# ----------------------------------------------------------------------------- six groups
+
+
+def test_small_multiples_share_one_classification(forum):
+    fig = maps.plot_groups(forum, "providers")
+    panels = [ax for ax in fig.axes if (ax.get_gid() or "").startswith("panel-")]
+    assert [ax.get_gid() for ax in panels] == [f"panel-{g.id}" for g in GROUPS]
+    assert len({ax.bins for ax in panels}) == 1
+    pooled = forum.by_province.loc[forum.by_province["group_id"] > 0, "providers"]
+    shared = maps.classify(pooled, "providers")
+    assert panels[0].bins == shared.bins and shared.bins[0] == 0
+    legend = [ax for ax in fig.axes if ax.get_gid() == "legend"]
+    assert len(legend) == 1
+    entries = [t.get_text() for t in legend[0].texts if t.get_gid() == "legend-entry"]
+    assert entries == [*shared.labels, "no data"]
+    # each panel in its own pin ramp; a class keeps its meaning across panels
+    for g, ax in zip(GROUPS, panels):
+        ramp = [c.upper() for c in maps.group_ramp(g, len(shared.bins))]
+        rows = _rows(forum, g.id)
+        for code, face in _faces(ax).items():
+            assert face == ramp[shared.index([rows.loc[code, "providers"]])[0]]
+
+
+def test_gap_maps_use_one_ramp_for_every_group(forum):
+    fig = maps.plot_groups(forum, "gap")
+    panels = [ax for ax in fig.axes if (ax.get_gid() or "").startswith("panel-")]
+    colours = {f for ax in panels for f in _faces(ax).values()}
+    assert colours <= {c.upper() for c in maps.gap_ramp(len(maps.GAP_BINS))}
+    assert len(colours) >= 3
+    assert any("Population: NIS" in t.get_text() for t in fig.texts)
+
+
+# ----------------------------------------------------------------------------- classes
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=60))
+def test_count_breaks_keep_zero_alone(counts):
+    c = maps.classify(counts, "providers")
+    idx = c.index(counts)
+    assert c.bins[0] == 0 and c.labels[0] == "0 (no provider)"
+    assert all((i == 0) == (v == 0) for i, v in zip(idx, counts))
+    assert c.bins[-1] == max(counts) or max(counts) == 0
+    assert len(c.labels) == len(c.colours) == len(c.bins)
+
+
+def test_score_breaks_are_fixed():
+    a = maps.classify([0.0, 0.5], "coverage")
+    b = maps.classify([0.9, 1.0, 0.3], "coverage", group=3)
+    assert a.bins == b.bins == maps.SCORE_BINS
+    assert list(a.index([0.0, 0.01, 0.25, 0.26, 1.0])) == [0, 1, 1, 2, 4]
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        maps.classify([1.5], "coverage")
+
+
+# ----------------------------------------------------------------------------- colours
+
+# Machado, Oliveira & Fernandes (2009), severity 1.0, applied to linear RGB.
+_CVD = {
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                   [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                     [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                   [0.004733, 0.691367, 0.303900]],
+}
+
+
+def _simulate(hex_colour: str, matrix) -> str:
+    c = np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    out = np.clip(np.asarray(matrix) @ lin, 0, 1)
+    srgb = np.where(out <= 0.0031308, 12.92 * out, 1.055 * out ** (1 / 2.4) - 0.055)
+    return to_hex(srgb)
+
+
+@pytest.mark.parametrize("ramp", [maps.group_ramp(g, 5) for g in GROUPS] + [maps.gap_ramp(5)],
+                         ids=[g.slug for g in GROUPS] + ["gap"])
+def test_ramps_keep_their_order_in_greyscale_and_for_colour_blind_readers(ramp):
+    steps = np.diff([maps.lightness(c) for c in ramp])
+    assert (steps < -12).all(), steps  # ≥ 12 L* between classes, light to dark
+    for name, m in _CVD.items():
+        sim = np.diff([maps.lightness(_simulate(c, m)) for c in ramp])
+        assert (sim < -8).all(), (name, sim)
+    for c in ramp:  # and none is mistaken for "no data" or "suppressed"
+        assert c.upper() not in (maps.MISSING_COLOUR, maps.SUPPRESSED_COLOUR)
+
+
+def test_ramps_keep_the_pin_hue():
+    # the middle class of each ramp is closest in hue to its own pin among the six pins
+    import colorsys
+
+    def hue(c):
+        r, g, b = (int(c[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        return colorsys.rgb_to_hls(r, g, b)
+
+    for g in GROUPS[:5]:  # black has no hue
+        mid = hue(maps.group_ramp(g, 5)[2])[0]
+        dist = {o.slug: min(abs(mid - hue(o.colour)[0]), 1 - abs(mid - hue(o.colour)[0]))
+                for o in GROUPS[:5]}
+        assert min(dist, key=dist.get) in (g.slug, {"immediate": "shelter",
+                                                     "shelter": "immediate"}.get(g.slug)), g.slug
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_save_maps_writes_identical_files_twice(forum, tmp_path):
+    a = maps.save_maps(forum, tmp_path / "a", metrics=("coverage",))
+    b = maps.save_maps(forum, tmp_path / "b", metrics=("coverage",))
+    names = sorted(p.name for p in a)
+    assert names == sorted(p.name for p in b)
+    expected = {f"group_{g.id}_{g.slug}_coverage.{ext}" for g in GROUPS for ext in ("png", "svg", "pdf")}
+    expected |= {f"all_groups_coverage.{ext}" for ext in ("png", "svg", "pdf")}
+    assert set(names) == expected
+    for pa, pb in zip(sorted(a), sorted(b)):
+        assert _digest(pa) == _digest(pb), pa.name
+    from PIL import Image
+
+    with Image.open(tmp_path / "a" / "all_groups_coverage.png") as im:
+        assert im.size[0] >= 8 * 200
+        assert round(im.info["dpi"][0]) >= 200
+
+
+def test_save_maps_rejects_low_dpi_and_unknown_formats(forum, tmp_path):
+    with pytest.raises(ValueError, match="200 dpi"):
+        maps.save_maps(forum, tmp_path, dpi=96)
+    with pytest.raises(ValueError, match="jpg"):
+        maps.save_maps(forum, tmp_path, formats=("jpg",))
+
+
+def test_caption_names_user_records():
+    stub = types.SimpleNamespace(params={"source": "/data/sheets/partners_2024.xlsx",
+                                         "need": "population"})
+    text = maps._caption(stub, "2013", "gap")
+    assert text.splitlines() == ["Services: partners_2024.xlsx", maps.BOUNDARY_SOURCES["2013"],
+                                 maps.POPULATION_SOURCE]
+
+
+# ----------------------------------------------------------------------------- interactive
+
+
+def test_explore_has_a_tooltip_per_province_and_no_tiles(forum):
+    m = maps.explore(forum, "shelter")
+    html = m.get_root().render()
+    assert "tile.openstreetmap" not in html and "tileLayer" not in html
+    for field in ("province", "coverage", "gap", "providers_local", "providers_nationwide",
+                  "missing_services"):
+        assert field in html
+    rows = forum.rank(3)
+    assert rows["province"].iloc[0] in html
