@@ -420,7 +420,7 @@ def template_table() -> pd.DataFrame:
     ['institution', 'group', 'service', 'area']
     """
     example = example_records()
-    return example.reindex(columns=TEMPLATE_COLUMNS).head(2).fillna("")
+    return example.reindex(columns=TEMPLATE_COLUMNS, fill_value="").head(2)
 
 
 def example_records() -> pd.DataFrame:

@@ -41,6 +41,7 @@ RANK_COLUMNS = {
     "gap_rank": "rank", "province": "province", "coverage": "coverage",
     "providers_local": "local providers", "providers_nationwide": "nationwide providers",
     "gap": "gap", "missing_services": "missing service types",
+    "nationwide_only_services": "offered only nationwide",
 }
 FINDINGS_COLUMNS = ["group_id", "kind", "text"]
 
@@ -49,7 +50,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;colo
 max-width:1100px;margin:0 auto;padding:1.5rem;line-height:1.45;background:#fff}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #1F3A93;padding-bottom:.2rem;
 margin-top:2.2rem}h3{margin-bottom:.3rem}
-.meta{color:#444}table{border-collapse:collapse;margin:.4rem 0 1rem;font-size:.88rem;width:100%}
+.meta{color:#444}table.params{width:auto}table{border-collapse:collapse;margin:.4rem 0 1rem;font-size:.88rem;width:100%}
 th,td{border:1px solid #bbb;padding:.25rem .45rem;text-align:left;vertical-align:top}
 th{background:#eef1f7}td.num,th.num{text-align:right}
 figure{margin:1rem 0;text-align:center}figure img{max-width:100%;height:auto}
@@ -83,13 +84,14 @@ SOURCES = (
      "Inter-Agency Project on Human Trafficking (UNIAP), January 2011; annex 3, group "
      "discussion 1. Staff names and telephone numbers in the report are not reproduced."),
     ("Province boundaries",
-     "2010 frame (24 provinces): Natural Earth 1:10m admin-1 v5.1, public domain. "
-     "2013 frame (25 provinces): OpenStreetMap-derived outlines, &copy; OpenStreetMap "
-     "contributors, Open Database License (ODbL). A user-supplied boundary file keeps "
-     "its own licence."),
+     "2010 frame (24 provinces): Natural Earth 1:10m admin-1 v5.1, public domain (made with "
+     "Natural Earth). 2013 frame (25 provinces): OpenStreetMap-derived outlines, &copy; "
+     "OpenStreetMap contributors, Open Database License (ODbL) 1.0. A boundary file you "
+     "supply keeps its own licence."),
     ("Population",
      "2008 General Population Census of Cambodia, National Institute of Statistics (NIS), "
-     "Ministry of Planning; provincial totals."),
+     "Ministry of Planning: provincial totals (on the 2013 frame, Tbong Khmum is the sum of "
+     "its seven 2008 districts)."),
     ("Software",
      "kh-coverage (MIT licence), with pandas, GeoPandas, Shapely and Matplotlib."),
 )
@@ -327,7 +329,7 @@ def _unresolved_section(result: Any, min_count: int) -> str:
                      "be placed in a province. They are not on the maps; fix them in the "
                      "records sheet (<code>kh-coverage resolve</code> shows how each place was "
                      "read).</p>")
-        parts.append(_table(unresolved))
+        parts.append(_table(_with_context(unresolved, getattr(result, "records", None))))
     rejected = getattr(result, "rejected", None)
     if rejected is not None and len(rejected):
         parts.append("<h3>Rejected rows</h3><p>Rows of the records sheet that could not be "
@@ -335,6 +337,22 @@ def _unresolved_section(result: Any, min_count: int) -> str:
         parts.append(_table(rejected))
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _with_context(unresolved: pd.DataFrame, records: pd.DataFrame | None) -> pd.DataFrame:
+    """Unresolved fragments with the institution and the full place text of their record."""
+    if records is None or not {"record_id", "institution", "area_text"} <= set(records.columns):
+        return unresolved
+    context = pd.DataFrame({"record_id": records["record_id"].astype(str).to_numpy(),
+                            "institution": records["institution"].to_numpy(),
+                            "place text": records["area_text"].to_numpy()})
+    out = pd.DataFrame(unresolved).copy()
+    out.attrs = {}
+    out["record_id"] = out["record_id"].astype(str)
+    out = out.merge(context.drop_duplicates("record_id"), on="record_id", how="left",
+                    validate="many_to_one")
+    first = ["record_id", "institution", "place text"]
+    return out[first + [c for c in out.columns if c not in first]]
 
 
 def _method_section() -> str:
