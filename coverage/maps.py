@@ -138,21 +138,6 @@ def _srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
                      200 * (f[..., 1] - f[..., 2])], axis=-1)
 
 
-def _lab_to_srgb(lab: np.ndarray) -> np.ndarray:  # pragma: no cover - kept for checks
-    """CIE L*a*b* (D65) to sRGB, not clipped (values outside [0, 1] are out of gamut)."""
-    lab = np.asarray(lab, dtype=float)
-    fy = (lab[..., 0] + 16) / 116
-    f = np.stack([fy + lab[..., 1] / 500, fy, fy - lab[..., 2] / 200], axis=-1)
-    xyz = np.where(f > 6 / 29, f ** 3, 3 * (6 / 29) ** 2 * (f - 4 / 29))
-    xyz = xyz * np.array([0.95047, 1.0, 1.08883])
-    m = np.array([[3.2404542, -1.5371385, -0.4985314],
-                  [-0.9692660, 1.8760108, 0.0415560],
-                  [0.0556434, -0.2040259, 1.0572252]])
-    lin = xyz @ m.T
-    return np.where(lin <= 0.0031308, 12.92 * lin,
-                    1.055 * np.abs(lin) ** (1 / 2.4) * np.sign(lin) - 0.055)
-
-
 def _hex(rgb: Sequence[float]) -> str:
     return "#" + "".join(f"{round(min(max(v, 0.0), 1.0) * 255):02X}" for v in rgb)
 
