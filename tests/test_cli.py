@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import time
 from importlib import resources
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -318,3 +319,60 @@ def test_min_count_suppresses_small_counts_everywhere(tmp_path, capsys):
             values = [r[j] for r in rows]
             assert not [v for v in values if v.isdigit() and 1 <= int(v) <= 4], values
     assert "Records placed on the map</th><td>9</td>" in html
+
+
+def _need_sheet(path, column="female", frame="2010"):
+    """A real need indicator: the 2008 census count of women per province (NIS)."""
+    pop = pd.read_csv(resources.files("coverage") / "data" / "population_2008.csv",
+                      dtype=str, keep_default_na=False)
+    pop = pop[pop["frame"] == frame][["province_code", column]].rename(columns={column: "need"})
+    pop.to_csv(path, index=False)
+    return path
+
+
+def test_need_file_changes_the_gap(tmp_path, capsys):
+    need = _need_sheet(tmp_path / "need.csv")
+    out = tmp_path / "out"
+    assert main(["run", "--out", str(out), "--need", str(need), "--quiet",
+                 "--metrics", "gap"]) == 0
+    table = pd.read_csv(out / "coverage_by_province.csv", dtype={"province_code": str})
+    women = pd.read_csv(need, dtype={"province_code": str}).set_index("province_code")["need"]
+    allg = table[table["group_id"] == 0].set_index("province_code")
+    expected = women / women.max()
+    assert (allg["need"] - expected.reindex(allg.index)).abs().max() < 1e-9
+    assert "custom" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_bad_need_value_names_row_and_column(tmp_path, capsys):
+    need = _need_sheet(tmp_path / "need.csv")
+    lines = need.read_text().splitlines()
+    lines[3] = lines[3].split(",")[0] + ",lots"
+    need.write_text("\n".join(lines) + "\n")
+    assert main(["run", "--out", str(tmp_path / "out"), "--need", str(need)]) == 2
+    err = capsys.readouterr().err
+    assert "need.csv, row 4, column 'need'" in err and "'lots'" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_need_file_must_cover_the_frame(tmp_path, capsys):
+    need = _need_sheet(tmp_path / "need.csv", frame="2013")        # has Tbong Khmum (25)
+    assert main(["run", "--out", str(tmp_path / "out"), "--need", str(need)]) == 2
+    assert "'25' is not a province of the 2010 frame" in capsys.readouterr().err
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "boundaries"
+
+
+def test_boundaries_file_from_the_user(tmp_path, capsys):
+    layer = SHARED / "khm_adm1_geoboundaries.geojson"
+    if not layer.is_file():
+        pytest.skip("shared reference boundaries are absent")
+    sheet = _sheet(tmp_path / "s.csv", "institution,group,area\nWorld Hope,shelter,Siem Reap\n")
+    out = tmp_path / "out"
+    assert main(["run", str(sheet), "--out", str(out), "--boundaries", str(layer), "--quiet",
+                 "--metrics", "coverage"]) == 0
+    assert (out / "maps" / "all_groups_coverage.png").stat().st_size > 10_000
+    broken = _sheet(tmp_path / "broken.geojson", '{"type": "FeatureCollection", "features": []}')
+    assert main(["run", str(sheet), "--out", str(tmp_path / "o2"), "--boundaries",
+                 str(broken)]) == 2
+    assert "broken.geojson" in capsys.readouterr().err
