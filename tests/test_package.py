@@ -48,6 +48,7 @@ def test_clash_warns_at_import(monkeypatch):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         importlib.reload(coverage)
+    monkeypatch.undo()
     importlib.reload(coverage)
     messages = [str(w.message) for w in caught]
     assert any("coverage.py" in m and "virtual environment" in m for m in messages)
