@@ -346,8 +346,8 @@ def score(served: pd.DataFrame, provinces: pd.DataFrame, *, population=None, nee
         indicator, source = _indicator(need, codes, "need"), _source(need)
     if not (indicator.max() > 0):
         raise ValueError("the need indicator is 0 in every province; it cannot be normalised")
-    clean = _check_served(served, set(codes))
-    by_service, by_province = _compute(clean, prov, w)
+    clean, institutions = _check_served(served, set(codes))
+    by_service, by_province = _compute(clean, institutions, prov, w)
     pop_int = pop.round().astype("Int64")
     by_province["population"] = by_province["province_code"].map(pop_int).astype("Int64")
     by_province["need"] = by_province["province_code"].map(indicator / indicator.max())
@@ -524,69 +524,87 @@ def format_suppressed(table: pd.DataFrame, min_count: int,
 # --------------------------------------------------------------------------- the method
 
 
-def _compute(served: pd.DataFrame, prov: pd.DataFrame,
+def _compute(served: pd.DataFrame, institutions: np.ndarray, prov: pd.DataFrame,
              w: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Levels, coverage and provider/record counts (vectorised, integer-coded)."""
+    """Levels, coverage and provider/record counts (vectorised, integer-coded).
+
+    Rows are first reduced to distinct (province, claim, institution) pairs and
+    distinct (province, record) pairs; only those few pairs are expanded from a
+    group-level claim to the service types of its group.
+    """
     svc_tab = services_table()
     n_p, n_s, n_g = len(prov), len(svc_tab), len(GROUPS)
-    gs_index = np.full((n_g + 1, int(svc_tab["service_id"].max()) + 1), -1)
-    gs_index[svc_tab["group_id"], svc_tab["service_id"]] = np.arange(n_s)
     s_group = svc_tab["group_id"].to_numpy() - 1
+    per_group = [np.flatnonzero(s_group == g) for g in range(n_g)]
+    n_k = n_s + n_g  # claim code: a service index, or n_s + group index for a group-level claim
+    n_inst = max(len(institutions), 1)
+    sid = served["_sidx"].to_numpy(float)
+    claim = np.where(np.isnan(sid), n_s + served["group_id"].to_numpy() - 1,
+                     np.nan_to_num(sid)).astype(np.int64)
+    inst, rec = served["_inst"].to_numpy(), served["_rec"].to_numpy()
+    local, pidx = served["_local"].to_numpy(), served["_pidx"].to_numpy()
+    n_rec = int(rec.max()) + 1 if len(rec) else 1
+    rec_claim = np.full(n_rec, -1, dtype=np.int64)
+    rec_claim[rec] = claim
+    _check_record_claims(served, rec_claim[rec] != claim)
 
-    # expand group-level claims to every type of their group
-    sid = served["_sidx"].to_numpy()
-    rows = np.arange(len(served))
-    claim = np.isnan(sid) if sid.dtype.kind == "f" else np.zeros(len(sid), bool)
-    grp_rows = rows[claim]
-    g_of = served["group_id"].to_numpy()[grp_rows]
-    per_group = [np.flatnonzero(s_group == g - 1) for g in range(1, n_g + 1)]
-    reps = np.array([len(per_group[g - 1]) for g in g_of], dtype=int) if len(g_of) else \
-        np.zeros(0, int)
-    exp_rows = np.concatenate([rows[~claim], np.repeat(grp_rows, reps)])
-    exp_s = np.concatenate([sid[~claim].astype(int),
-                            np.concatenate([per_group[g - 1] for g in g_of]).astype(int)
-                            if len(g_of) else np.zeros(0, int)])
-    inst = served["_inst"].to_numpy()[exp_rows]
-    rec = served["_rec"].to_numpy()[exp_rows]
-    pidx = served["_pidx"].to_numpy()[exp_rows]
-    local = served["_local"].to_numpy()[exp_rows]
-    n_inst = int(served["_inst"].max()) + 1 if len(served) else 1
-    n_rec = int(served["_rec"].max()) + 1 if len(served) else 1
-    lp, ls, li, lr = pidx[local], exp_s[local], inst[local], rec[local]
-    ns, ni = exp_s[~local], inst[~local]
+    def expand(key, n_key_outer):
+        """(outer * n_k + claim) keys -> (outer * n_s + service) keys, repeating group claims."""
+        outer, k = key // n_k, key % n_k
+        reps = np.where(k < n_s, 1, np.array([len(x) for x in per_group] + [0])[
+            np.clip(k - n_s, 0, n_g)])
+        src = np.repeat(np.arange(len(key)), reps)
+        offs = np.arange(len(src)) - np.repeat(np.cumsum(reps) - reps, reps)
+        kk = k[src]
+        svc = np.where(kk < n_s, kk, 0)
+        grp = kk >= n_s
+        if grp.any():
+            starts = np.array([x[0] for x in per_group])
+            svc[grp] = starts[kk[grp] - n_s] + offs[grp]
+        return src, outer[src] * n_s + svc
 
-    def distinct(key, other, n_other, size):
-        """Count distinct `other` per `key` (both int arrays) -> array of length size."""
-        pairs = np.unique(key.astype(np.int64) * n_other + other)
-        return np.bincount(pairs // n_other, minlength=size), pairs
+    # institutions: distinct (province x claim, institution), then expanded
+    lp_pairs = _pairs(pidx[local] * n_k + claim[local], inst[local], n_inst, n_p * n_k)
+    src, key = expand(lp_pairs // n_inst, n_p)
+    lpairs_s = _pairs(key, (lp_pairs % n_inst)[src], n_inst, n_p * n_s)
+    np_pairs = _pairs(claim[~local], inst[~local], n_inst, n_k)
+    src, key = expand(np_pairs // n_inst, 1)
+    npairs_s = _pairs(key, (np_pairs % n_inst)[src], n_inst, n_s)
+    # records: distinct (province, record); each record has one claim
+    r_pairs = _pairs(pidx[local], rec[local], n_rec, n_p)
+    r_p, r_rec = r_pairs // n_rec, r_pairs % n_rec
+    src, key = expand(r_p * n_k + rec_claim[r_rec], n_p)
+    records_s = np.bincount(key, minlength=n_p * n_s)
+    r_k = rec_claim[r_rec]
+    r_g = np.where(r_k < n_s, s_group[np.clip(r_k, 0, n_s - 1)], r_k - n_s)
+    records_g = np.bincount(r_p * n_g + r_g, minlength=n_p * n_g)
+    records_a = np.bincount(r_p, minlength=n_p)
 
-    # per province x service
-    key_s = lp * n_s + ls
-    local_s, lpairs_s = distinct(key_s, li, n_inst, n_p * n_s)
-    records_s, _ = distinct(key_s, lr, n_rec, n_p * n_s)
-    nat_s, npairs_s = distinct(ns, ni, n_inst, n_s)
-    nat_only_s = np.repeat(nat_s[None, :], n_p, 0).ravel() - _overlap(
-        lpairs_s, n_inst, lambda k: k % n_s, npairs_s, n_p * n_s)
-    # per province x group
-    lg, ng = s_group[ls], s_group[ns]
-    key_g = lp * n_g + lg
-    local_g, lpairs_g = distinct(key_g, li, n_inst, n_p * n_g)
-    records_g, _ = distinct(key_g, lr, n_rec, n_p * n_g)
-    nat_g, npairs_g = distinct(ng, ni, n_inst, n_g)
-    nat_only_g = np.repeat(nat_g[None, :], n_p, 0).ravel() - _overlap(
-        lpairs_g, n_inst, lambda k: k % n_g, npairs_g, n_p * n_g)
-    # per province, all groups
-    local_a, lpairs_a = distinct(lp, li, n_inst, n_p)
-    records_a, _ = distinct(lp, lr, n_rec, n_p)
-    nat_a = len(np.unique(ni))
-    nat_only_a = nat_a - _overlap(lpairs_a, n_inst, lambda k: np.zeros_like(k),
-                                  np.unique(ni).astype(np.int64), n_p)
+    def counts(pairs, to_key, n_key):
+        """Distinct institutions per coarser key, and the distinct (key, inst) pairs."""
+        coarse = _pairs(to_key(pairs // n_inst), pairs % n_inst, n_inst, n_key)
+        return np.bincount(coarse // n_inst, minlength=n_key), coarse
 
-    has_nat = np.repeat((nat_s > 0)[None, :], n_p, 0).ravel()
+    ident = lambda k: k  # noqa: E731
+    local_s, _ = counts(lpairs_s, ident, n_p * n_s)
+    nat_s, _ = counts(npairs_s, ident, n_s)
+    nat_only_s = np.tile(nat_s, n_p) - _overlap(lpairs_s, n_inst, lambda k: k % n_s,
+                                                npairs_s, n_p * n_s)
+    to_g = lambda k: (k // n_s) * n_g + s_group[k % n_s]  # noqa: E731
+    local_g, lpairs_g = counts(lpairs_s, to_g, n_p * n_g)
+    nat_g, npairs_g = counts(npairs_s, to_g, n_g)
+    nat_only_g = np.tile(nat_g, n_p) - _overlap(lpairs_g, n_inst, lambda k: k % n_g,
+                                                npairs_g, n_p * n_g)
+    local_a, lpairs_a = counts(lpairs_s, lambda k: k // n_s, n_p)
+    nat_a, npairs_a = counts(npairs_s, lambda k: np.zeros_like(k), 1)
+    nat_only_a = nat_a[0] - _overlap(lpairs_a, n_inst, lambda k: np.zeros_like(k),
+                                     npairs_a, n_p)
+
+    has_nat = np.tile(nat_s > 0, n_p)
     level = np.where(local_s > 0, 1.0, np.where(has_nat, w, 0.0))
     grid_p = np.repeat(np.arange(n_p), n_s)
     grid_s = np.tile(np.arange(n_s), n_p)
-    names = _institution_names(served, exp_rows, local, key_s, exp_s, n_p * n_s, n_s)
+    names = _institution_names(institutions, lpairs_s, npairs_s, n_p, n_s)
     by_service = pd.DataFrame({
         "province_code": prov["code"].to_numpy()[grid_p],
         "province": prov["name"].to_numpy()[grid_p],
@@ -643,27 +661,47 @@ def _overlap(lpairs, n_inst, key_to_target, tpairs, size):
     return np.bincount(keys[hit], minlength=size)
 
 
-def _institution_names(served, exp_rows, local, key_s, exp_s, size, n_s):
-    """``"; "``-joined sorted institution names, local per cell and nationwide per type."""
-    names = served.attrs["institutions"]
-    codes = served["_inst"].to_numpy()[exp_rows]
+def _institution_names(names, lpairs, npairs, n_p, n_s):
+    """``"; "``-joined institution names per province × service cell.
+
+    Local: institutions naming the province for the type. Nationwide: institutions
+    claiming the type nationwide that do not name the province for it. Pairs are
+    sorted and institution codes follow the names' order, so names come out sorted.
+    """
+    m = max(len(names), 1)
+    nat = (np.arange(n_p, dtype=np.int64)[:, None] * n_s * m + npairs[None, :]).ravel()
+    nat = nat[~np.isin(nat, lpairs)]
     out = []
-    for keys, inst, n in ((key_s, codes[local], size), (exp_s[~local], codes[~local], n_s)):
-        # institution codes are sorted by name, so sorting codes sorts names
-        pairs = np.unique(keys.astype(np.int64) * max(len(names), 1) + inst)
-        k, i = pairs // max(len(names), 1), pairs % max(len(names), 1)
-        joined = pd.Series(names[i] if len(i) else np.array([], dtype=object)).groupby(
-            k, sort=True).agg("; ".join)
-        arr = np.full(n, "", dtype=object)
-        arr[joined.index.to_numpy(dtype=np.int64)] = joined.to_numpy()
+    for pairs in (lpairs, nat):
+        arr = np.full(n_p * n_s, "", dtype=object)
+        keys, values = pairs // m, names[pairs % m].tolist()
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else []
+        ends = list(starts[1:]) + [len(keys)]
+        for a, b in zip(starts, ends):  # one join per cell, not per row
+            arr[keys[a]] = "; ".join(values[a:b])
         out.append(arr)
-    local_names, nat_names = out
-    n_p = size // n_s
-    # nationwide names leave out institutions already named locally for that cell
-    nat_grid = [
-        "; ".join(x for x in nat.split("; ") if x not in set(loc.split("; "))) if nat else ""
-        for nat, loc in zip(np.tile(nat_names, n_p), local_names)]
-    return local_names, np.array(nat_grid, dtype=object)
+    return out[0], out[1]
+
+
+def _pairs(key: np.ndarray, other: np.ndarray, n_other: int, n_key: int) -> np.ndarray:
+    """Sorted distinct ``key * n_other + other`` codes (a bitmap when small, else hashing)."""
+    code = np.asarray(key, dtype=np.int64) * n_other + np.asarray(other, dtype=np.int64)
+    if n_key * n_other <= 50_000_000:
+        seen = np.zeros(n_key * n_other, dtype=bool)
+        seen[code] = True
+        return np.flatnonzero(seen)
+    return np.sort(pd.unique(code))
+
+
+def _check_record_claims(served: pd.DataFrame, bad: np.ndarray) -> None:
+    """Every row of one record must carry the same group and service type."""
+    rows = np.flatnonzero(bad)
+    if len(rows):
+        row = int(rows[0])
+        raise RecordsError(
+            f"record {served['record_id'].iloc[row]!r} appears with different groups or "
+            "service types; each record is one (group, service type) offer",
+            file="served table", row=served.index[row], column="service_id")
 
 
 def _gap_rank(by_province: pd.DataFrame) -> pd.Series:
@@ -889,36 +927,40 @@ def _source(need) -> str:
     return f"custom: {name}" if name else "custom"
 
 
-def _factorize(values: pd.Series, clean) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (-1 = missing) and sorted uniques, cleaning each distinct value once."""
+def _factorize(values: pd.Series, clean, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (-1 = missing) and sorted uniques; ``clean`` maps a Series of distinct values."""
     raw_codes, raw_uniques = pd.factorize(values, use_na_sentinel=True)
-    cleaned = [clean(v) for v in raw_uniques]
-    cleaned = [None if c is None or c == "" else c for c in cleaned]
-    uniques = np.array(sorted({c for c in cleaned if c is not None}), dtype=object)
-    lookup = {u: i for i, u in enumerate(uniques)}
-    remap = np.array([-1 if c is None else lookup[c] for c in cleaned] + [-1], dtype=np.int64)
-    return remap[raw_codes], uniques
+    cleaned = clean(pd.Series(np.asarray(raw_uniques, dtype=object), dtype=object))
+    cleaned = cleaned.where(cleaned.notna() & (cleaned != ""), None)
+    codes, uniques = pd.factorize(cleaned, sort=sort, use_na_sentinel=True)
+    remap = np.append(codes, -1).astype(np.int64)
+    return remap[raw_codes], np.asarray(uniques, dtype=object)
 
 
-def _check_served(served: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
+def _check_served(served: pd.DataFrame, codes: set[str]) -> tuple[pd.DataFrame, np.ndarray]:
     """Validate the served table and add integer codes for the vectorised core."""
     missing = [c for c in SERVED_COLUMNS if c not in served.columns]
     if missing:
         raise RecordsError(f"the served table lacks column(s) {missing}", file="served table",
                            column=missing[0])
-    df = served[SERVED_COLUMNS].reset_index(drop=True)
+    df = served
 
     def fail(mask, column, why):
         bad = np.flatnonzero(np.asarray(mask, dtype=bool))
         if len(bad):
             row = int(bad[0])
-            raise RecordsError(f"{why} (value {df.at[row, column]!r}; {len(bad)} row(s) "
-                               f"like this)", file="served table", row=row, column=column)
+            raise RecordsError(f"{why} (value {df[column].iloc[row]!r}; {len(bad)} row(s) "
+                               f"like this)", file="served table", row=df.index[row],
+                               column=column)
 
-    text = lambda v: str(v).strip()  # noqa: E731
-    b_codes, b_uniques = _factorize(df["basis"], lambda v: str(v).strip().lower())
-    basis = np.append(b_uniques, None)[b_codes]
-    fail(~np.isin(basis, BASES), "basis", f"expected one of {list(BASES)}")
+    def text(u: pd.Series) -> pd.Series:
+        return u.astype(str).str.strip()
+
+    b_codes, b_uniques = _factorize(df["basis"], lambda u: text(u).str.lower())
+    fail(~np.append(np.isin(b_uniques, BASES), False)[b_codes], "basis",
+         f"expected one of {list(BASES)}")
+    local = np.append(np.isin(b_uniques, LOCAL_BASES), False)[b_codes]
+    basis = pd.Categorical.from_codes(b_codes, categories=list(b_uniques))
     gid = pd.to_numeric(df["group_id"], errors="coerce").to_numpy(float)
     fail(~np.isin(gid, [g.id for g in GROUPS]), "group_id", "expected a group id 1-6")
     s_arr = pd.to_numeric(df["service_id"], errors="coerce").to_numpy(float)
@@ -934,13 +976,16 @@ def _check_served(served: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
     sidx[ok] = gs[g_int[ok], s_arr[ok].astype(int)]
     fail(given & np.isnan(sidx), "service_id",
          "no such service type in the taxonomy for this group")
-    inst_codes, inst_uniques = _factorize(df["institution"], text)
+    inst_codes, inst_uniques = _factorize(df["institution"], text, sort=True)
     fail(inst_codes < 0, "institution", "institution is empty")
-    rec_codes, _ = _factorize(df["record_id"], text)
+    rec_codes, rec_uniques = pd.factorize(df["record_id"], use_na_sentinel=True)
+    empty = np.flatnonzero(np.asarray(rec_uniques, dtype=object) == "")
+    rec_codes = np.where(np.isin(rec_codes, empty), -1, rec_codes)  # ids are compared as given
     fail(rec_codes < 0, "record_id", "record_id is empty")
-    local = np.isin(basis, LOCAL_BASES)
-    pc_codes, pc_uniques = _factorize(df["province_code"], _code)
-    pc = np.append(pc_uniques, None)[pc_codes]
+    pc_codes, pc_uniques = _factorize(df["province_code"], lambda u: u.map(_code))
+    pc_uniques = [str(u) for u in pc_uniques]
+    pc = pd.Categorical.from_codes(pc_codes, categories=pc_uniques) if pc_uniques else \
+        pd.Categorical([None] * len(df))
     order = sorted(codes)
     pos = np.array([order.index(c) if c in codes else -1 for c in pc_uniques] + [-1],
                    dtype=np.int64)
@@ -949,11 +994,11 @@ def _check_served(served: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
          "a named or site row must carry a province code of the frame scored")
     out = pd.DataFrame({
         "record_id": df["record_id"], "group_id": g_int, "service_id": df["service_id"],
-        "institution": np.append(inst_uniques, None)[inst_codes], "province_code": pc,
+        "institution": pd.Categorical.from_codes(inst_codes, categories=list(inst_uniques)),
+        "province_code": pc,
         "basis": basis, "_sidx": sidx, "_inst": inst_codes, "_rec": rec_codes,
         "_pidx": pidx, "_local": local})
-    out.attrs["institutions"] = inst_uniques
-    return out
+    return out, inst_uniques
 
 
 def _fmt(v) -> str:
