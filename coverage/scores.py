@@ -483,7 +483,7 @@ def suggest_expansion(result: CoverageResult, group: int | str, k: int = 3,
         after = svc.loc[in_pg, "level"].mean()
         new_total = _total_gap(svc)
         steps.append((step, pc, chosen["province"].iloc[0], int(g), get_group(int(g)).name,
-                      "; ".join(chosen["service"]), float(need[pc]), float(before),
+                      "; ".join(chosen.sort_values("service_id")["service"]), float(need[pc]), float(before),
                       float(after), float(cand[(pc, g)]), total, new_total))
         total = new_total
     return pd.DataFrame(steps, columns=[
