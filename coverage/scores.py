@@ -333,6 +333,9 @@ def score(served: pd.DataFrame, provinces: pd.DataFrame, *, population=None, nee
     """
     w = _check_weight(nationwide_weight)
     k = _check_min_count(min_count)
+    if k == 2:
+        log.warning("min_count=2: zeros are published, so a withheld primary count can only "
+                    "be 1; use 3 or more")
     prov = _check_provinces(provinces)
     codes = prov["code"].tolist()
     pop = _indicator(population, codes, "population", allow_missing=True) \
@@ -383,7 +386,8 @@ def sensitivity(result: CoverageResult,
     Returns
     -------
     pandas.DataFrame
-        One row per weight × group × rank 1..n: ``nationwide_weight``, ``group_id``,
+        One row per weight × group × rank 1..n (provinces with a gap of 0 are left
+        out: at weight 1 a group claimed nationwide has none): ``nationwide_weight``, ``group_id``,
         ``group``, ``gap_rank``, ``province_code``, ``province``, ``coverage``, ``gap``
         and ``robust`` (True when the province is in the group's top ``n`` at every weight).
 
@@ -398,7 +402,8 @@ def sensitivity(result: CoverageResult,
         res = score(inputs["served"], inputs["provinces"], population=inputs["population"],
                     need=inputs["indicator"], frame=result.frame,
                     nationwide_weight=weight, min_count=1)
-        top = res.by_province[res.by_province["gap_rank"] <= n]
+        bp = res.by_province
+        top = bp[(bp["gap_rank"] <= n) & (bp["gap"] > 0)]  # a province with no gap is not underserved
         top = top[["group_id", "group", "gap_rank", "province_code", "province", "coverage",
                    "gap"]].copy()
         top.insert(0, "nationwide_weight", float(weight))

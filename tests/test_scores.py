@@ -349,6 +349,9 @@ def test_sensitivity_lists_top_n_per_weight(served):
     # weight 0: gaps 0, 1, .5; weight 1: 0, .5, .25 -> same top two, robust
     assert g3["province_code"].tolist() == ["02", "03", "02", "03"] and g3["robust"].all()
     pd.testing.assert_frame_equal(table, res.sensitivity((0, 1), n=2))
+    # a province with gap 0 is not underserved: 02 (fully served for legal aid) never appears
+    assert not ((table["group_id"] == 5) & (table["province_code"] == "02")).any()
+    assert (table["gap"] > 0).all()
 
 
 def test_suggest_expansion_greedy(served):
