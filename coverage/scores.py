@@ -389,7 +389,8 @@ def sensitivity(result: CoverageResult,
         One row per weight × group × rank 1..n (provinces with a gap of 0 are left
         out: at weight 1 a group claimed nationwide has none): ``nationwide_weight``, ``group_id``,
         ``group``, ``gap_rank``, ``province_code``, ``province``, ``coverage``, ``gap``
-        and ``robust`` (True when the province is in the group's top ``n`` at every weight).
+        and ``robust`` (True when the province is in the group's top ``n`` at every weight
+        at which the group has a gap somewhere).
 
     Examples
     --------
@@ -409,7 +410,8 @@ def sensitivity(result: CoverageResult,
         top.insert(0, "nationwide_weight", float(weight))
         parts.append(top)
     out = pd.concat(parts, ignore_index=True)
-    n_weights = out["nationwide_weight"].nunique()
+    # robust: in the top n at every weight at which the group has any gap at all
+    n_weights = out.groupby("group_id")["nationwide_weight"].transform("nunique")
     times = out.groupby(["group_id", "province_code"])["nationwide_weight"].transform("nunique")
     out["robust"] = times == n_weights
     return out.sort_values(["group_id", "nationwide_weight", "gap_rank"],
