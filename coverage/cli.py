@@ -369,9 +369,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     if args.out is not None:
         table.to_csv(args.out, index=False, encoding="utf-8", lineterminator="\n")
         log.info("wrote %s", args.out)
-    with pd.option_context("display.max_rows", None, "display.max_columns", None,
-                           "display.width", 200, "display.max_colwidth", 40):
-        print(table.to_string(index=False))
+    print(_text_table(table))
     n_bad = int((table["status"] == "unresolved").sum())
     n_texts = table["area_text"].nunique()
     print(f"\n{n_texts} place texts in {len(records)} records: "
@@ -379,6 +377,21 @@ def cmd_resolve(args: argparse.Namespace) -> int:
           + (f"; {len(records.attrs.get('rejected', []))} rows rejected"
              if len(records.attrs.get("rejected", [])) else ""))
     return 0
+
+
+def _text_table(table: pd.DataFrame, width: int = 36) -> str:
+    """The review table for a terminal: left-aligned, long texts cut, repeats blanked."""
+    shown = table.astype(object).where(table.notna(), "").astype(str)
+    repeat = shown["area_text"].eq(shown["area_text"].shift())
+    shown.loc[repeat, ["area_text", "records"]] = ""
+    shown.loc[~repeat & (table["area_text"] == ""), "area_text"] = "(blank)"
+    for col in ("area_text", "fragment", "reason"):
+        shown[col] = shown[col].map(lambda v: v if len(v) <= width else v[:width - 1] + "…")
+    widths = {c: max(len(c), *(len(v) for v in shown[c])) for c in shown.columns}
+    lines = ["  ".join(c.ljust(widths[c]) for c in shown.columns).rstrip()]
+    for row in shown.itertuples(index=False):
+        lines.append("  ".join(v.ljust(widths[c]) for c, v in zip(shown.columns, row)).rstrip())
+    return "\n".join(lines)
 
 
 def review_table(records: pd.DataFrame, frame: str = "2013") -> pd.DataFrame:
