@@ -458,7 +458,6 @@ def cmd_template(args: argparse.Namespace) -> int:
         table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
     else:
         table.to_excel(path, index=False, sheet_name="records")
-    log.info("wrote %s", path)
     print(f"wrote {path}: columns {', '.join(table.columns)}; replace the two example rows "
           "with your own")
     return 0
