@@ -483,3 +483,20 @@ def test_forum_min_count_hides_small_counts():
     assert not shown.between(1, 4).any()
     assert res.by_province["suppressed"].any()
     pd.testing.assert_series_equal(res.by_province["gap"], analyze().by_province["gap"])
+
+
+def test_empty_and_nationwide_only_tables():
+    empty = served_table([])
+    res = score(empty, PROV, population=POP, min_count=3)
+    assert (res.by_province["coverage"] == 0).all() and (res.by_province["providers"] == 0).all()
+    assert res.by_province.query("group_id == 0")["gap"].tolist() == [0.25, 1.0, 0.5]
+    assert suggest_expansion(res, "legal", k=1)["province_code"].tolist() == ["02"]
+    # one group-level nationwide claim: half of every immediate-support type, everywhere
+    one = served_table([("x", 1, pd.NA, "Z", None, "nationwide")])
+    res = score(one, PROV, population=POP)
+    g1 = res.by_province.query("group_id == 1")
+    assert (g1["coverage"] == 0.5).all() and (g1["providers_nationwide"] == 1).all()
+    assert (g1["records"] == 0).all()                     # records count local rows only
+    plan = suggest_expansion(res, 1, k=5)                 # stops once nothing is left to add
+    assert plan["province_code"].tolist() == ["02", "03", "01"]
+    assert plan["total_gap_after"].iloc[-1] == pytest.approx(0)
