@@ -44,7 +44,6 @@ PROVINCE_COLUMNS = ["province_code", "province", "group_id", "group", "records",
 SERVICE_COLUMNS = ["province_code", "province", "group_id", "service_id", "service", "level",
                    "local", "nationwide", "records", "providers_local", "providers_nationwide",
                    "institutions_local", "institutions_nationwide", "suppressed"]
-ALL_GROUPS = (0, "all")
 _RANK_DECIMALS = 12  # gaps equal to 12 decimals are ties (broken by province code)
 
 

@@ -5,7 +5,6 @@ by hand in the comments; forum spot-checks run the real pipeline.
 """
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
