@@ -298,8 +298,9 @@ def work(n: int, seed: int) -> dict:
     if checks["sjoin"]["different"]:
         raise AssertionError(f"locate_sites and geopandas.sjoin disagree: {checks['sjoin']}")
     del located
-    lib = timed(lambda: locate_sites(sites, lon="lon", lat="lat", provinces=polygons), repeat)
-    base = timed(lambda: baseline_sjoin(sites, polygons), repeat)
+    # cheap at every size: best of three, so one busy moment of a shared machine does not decide
+    lib = timed(lambda: locate_sites(sites, lon="lon", lat="lat", provinces=polygons), 3)
+    base = timed(lambda: baseline_sjoin(sites, polygons), 3)
     rows.append(row("sjoin", n, len(sites), lib[:2], base[:2]))
     del lib, base, sites
     log.info("n=%d sjoin done", n)
@@ -536,8 +537,8 @@ def machine() -> dict:
                                        "matplotlib", "pyogrio")}}
 
 
-def fmt(df: pd.DataFrame) -> str:
-    """The results table as aligned text."""
+def fmt(df: pd.DataFrame, text: bool = True):
+    """The results table as aligned text (or, ``text=False``, as a frame of strings)."""
     show = df.copy()
     for col in ("library_s", "baseline_s"):
         show[col] = show[col].map(lambda v: "" if pd.isna(v) else f"{v:.4f}")
@@ -546,8 +547,17 @@ def fmt(df: pd.DataFrame) -> str:
     for col in ("peak_mb", "baseline_peak_mb"):
         show[col] = show[col].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
     show["distinct"] = show["distinct"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+    show["target"] = show["target"].fillna("")
     show["met"] = show["met"].map(lambda v: "" if pd.isna(v) else ("yes" if v else "NO"))
-    return show.to_string(index=False)
+    return show.to_string(index=False) if text else show
+
+
+def markdown(text_table: pd.DataFrame) -> str:
+    """A formatted table (strings) as a Markdown pipe table."""
+    cols = list(text_table.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    lines += ["| " + " | ".join(str(v) for v in r) + " |" for r in text_table.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
 
 
 def run_size(n: int, seed: int) -> dict:
@@ -605,6 +615,7 @@ def main(argv: list[str] | None = None) -> int:
     print(growth(table).to_string(index=False))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out, index=False)
+    args.out.with_suffix(".md").write_text(markdown(fmt(table, text=False)))
     info = machine()
     (args.out.parent / "machine.json").write_text(json.dumps(info, indent=1) + "\n")
     (args.out.parent / "agreement.json").write_text(json.dumps(checks, indent=1, default=str) + "\n")
