@@ -549,6 +549,10 @@ def _resolve_list(text: str, parens: list[str], work: _Work) -> list[object]:
     for frag in _fragments(text):
         refs = [int(n) for n in _PLACEHOLDER.findall(frag)]
         own = _scan(_PLACEHOLDER.sub(" ", frag))
+        if not refs and any(isinstance(m, Unplaced) for m in own):
+            whole = _leftover(frag)  # "Odar Meanchey": one misspelt name, not two pieces
+            if len(whole) == 1 and isinstance(whole[0], Match):
+                own = whole
         for n in refs:
             inner = _resolve_list(parens[n], parens, work)
             out_inner = _qualify(own, inner, work)
@@ -573,14 +577,17 @@ def _qualify(own: list[object], inner: list[object], work: _Work) -> list[object
 
 
 def _context(items: list[object], work: _Work) -> list[object]:
-    """An ambiguous place name is kept when the same text names exactly one of its provinces."""
+    """A place name found in two provinces is kept when the same text names one of them.
+
+    Names shared by more provinces (e.g. "Meanchey", in seven) always abstain.
+    """
     named = {m.code for m in items if isinstance(m, Match) and m.method != "place"}
     out = []
     for m in items:
         if isinstance(m, Unplaced) and m.reason.startswith("place name in several"):
             codes = set(m.reason.split(": ")[1].split(", "))
             both = sorted(codes & named)
-            if len(both) == 1:
+            if len(codes) == 2 and len(both) == 1:
                 work.notes.append(f"'{m.fragment}' is a place name in {', '.join(sorted(codes))}; "
                                   f"kept {both[0]}, the province the text names")
                 m = Match(m.fragment, both[0], "place")

@@ -779,6 +779,41 @@ def _save(fig: "Figure", path: Path, fmt: str, dpi: int) -> None:
         fig.savefig(path, format=fmt, dpi=dpi, metadata=meta, facecolor="#FFFFFF")
 
 
+def _draw_and_save(result: Any, metric: str, group_id: int | None, frame: str | None,
+                   out: Path, formats: tuple[str, ...], dpi: int) -> list[Path]:
+    """Draw one map (a group, or the small multiples when ``group_id`` is None) and save it."""
+    if group_id is None:
+        stem, fig = f"all_groups_{metric}", plot_groups(result, metric, frame=frame)
+    else:
+        g = get_group(group_id)
+        stem = f"group_{g.id}_{g.slug}_{metric}"
+        fig = plot_group(result, g.id, metric, frame=frame).figure
+    paths = []
+    for fmt in formats:
+        paths.append(out / f"{stem}.{fmt}")
+        _save(fig, paths[-1], fmt, dpi)
+    fig.clear()
+    return paths
+
+
+def _map_jobs(func: Any, args: list[tuple]) -> list[Any]:
+    """``[func(*a) for a in args]``, on up to two forked worker processes where the OS allows.
+
+    Each map is drawn independently, so the files are the same either way; forking (not
+    spawning) lets the workers share the already-imported libraries and the result.
+    """
+    import multiprocessing as mp
+    import os
+
+    workers = min(len(args), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    if workers < 2 or "fork" not in mp.get_all_start_methods():
+        return [func(*a) for a in args]
+    classify_once = Classes(metric="coverage", bins=(0.0, 1.0), labels=("", ""), colours=("", ""), title="")
+    classify_once.index([0.5])  # import mapclassify before forking, once
+    with mp.get_context("fork").Pool(workers) as pool:
+        return pool.starmap(func, args, chunksize=1)
+
+
 def save_maps(result: Any, out_dir: str | Path, formats: Sequence[str] = ("png", "svg", "pdf"),
               metrics: Sequence[str] = ("coverage", "gap", "providers", "providers_local"),
               dpi: int = 200, frame: str | None = None) -> list[Path]:
@@ -818,17 +853,10 @@ def save_maps(result: Any, out_dir: str | Path, formats: Sequence[str] = ("png",
             raise ValueError("save_maps maps whole groups; draw metric='level' with plot_group")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for metric in metrics:
-        figs = [(f"group_{g.id}_{g.slug}_{metric}", plot_group(result, g.id, metric, frame=frame).figure)
-                for g in GROUPS]
-        figs.append((f"all_groups_{metric}", plot_groups(result, metric, frame=frame)))
-        for stem, fig in figs:
-            for fmt in formats:
-                path = out / f"{stem}.{fmt}"
-                _save(fig, path, fmt, dpi)
-                written.append(path)
-            fig.clear()
+    jobs = [(metric, g.id) for metric in metrics for g in GROUPS] + [(m, None) for m in metrics]
+    jobs.sort(key=lambda j: (metrics.index(j[0]), j[1] is None, j[1] or 0))
+    args = [(result, metric, gid, frame, out, tuple(formats), dpi) for metric, gid in jobs]
+    written = [p for paths in _map_jobs(_draw_and_save, args) for p in paths]
     log.info("wrote %d map files to %s", len(written), out)
     return written
 

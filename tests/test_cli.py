@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -66,15 +65,13 @@ def forum_run(tmp_path_factory):
     import sys
     buf = io.StringIO()
     capture.setattr(sys, "stdout", buf)
-    t0 = time.perf_counter()
     code = main(["run", "--out", str(out), "--quiet"])
-    seconds = time.perf_counter() - t0
     capture.undo()
-    return code, out, buf.getvalue(), seconds
+    return code, out, buf.getvalue()
 
 
 def test_run_on_bundled_data_writes_everything(forum_run):
-    code, out, stdout, seconds = forum_run
+    code, out, stdout = forum_run
     assert code == 0
     for name in ("coverage_by_province.csv", "coverage_by_service.csv", "records_resolved.csv",
                  "unresolved.csv", "report.html", "maps/all_groups_coverage.png",
@@ -88,7 +85,7 @@ def test_run_on_bundled_data_writes_everything(forum_run):
 
 
 def test_run_summary_names_real_provinces(forum_run):
-    _, out, stdout, _ = forum_run
+    _, out, stdout = forum_run
     assert "24 provinces" in stdout
     assert re.search(r"records: 143 used", stdout)
     unresolved = len(pd.read_csv(out / "unresolved.csv"))
@@ -104,7 +101,7 @@ def test_run_summary_names_real_provinces(forum_run):
 
 
 def test_run_is_reproducible(forum_run, tmp_path, capsys):
-    _, out, _, _ = forum_run
+    _, out, _ = forum_run
     again = tmp_path / "again"
     assert main(["run", "--out", str(again), "--quiet", "--metrics", "coverage"]) == 0
     for name in ("coverage_by_province.csv", "coverage_by_service.csv", "records_resolved.csv",

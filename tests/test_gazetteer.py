@@ -99,6 +99,8 @@ ADVERSARIAL = [
     ("BTB", "2013", ("02",), False, None),                       # never Tbong Khmum (25)
     ("TBK", "2013", ("25",), False, None),
     ("Kompong Som", "2013", ("18",), False, None),               # never Kampong Thom (06)
+    ("Siem Reap & Odar Meanchey", "2013", ("17", "22"), False, None),  # not Siem Reap's "Meanchey"
+    ("Siem Reap & Meanchey", "2013", ("17",), False, "several provinces"),  # in 7 provinces: abstains
     ("Kampong Som", "2013", ("18",), False, None),
     ("Sihanoukville", "2013", ("18",), False, None),
     ("KK, PP", "2013", ("09", "12"), False, None),               # KK in a list of places = Koh Kong
