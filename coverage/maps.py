@@ -719,12 +719,14 @@ def plot_groups(result: Any, metric: str = "coverage", frame: str | None = None,
         ax.bins = shared.bins  # type: ignore[attr-defined]  # read by tests and report
     fig.text(0.01, 0.99, f"Six service groups: {m.title}", fontsize=12, fontweight="bold",
              va="top")
-    fig.text(0.01, 0.955, _subtitle(result, metric), fontsize=7.5, va="top", color="#333333")
+    fig.text(0.01, 0.955, "\n".join(textwrap.wrap(_subtitle(result, metric), 125)), fontsize=7.5,
+             va="top", color="#333333")
     _shared_legend(fig, classify(pooled, metric, None), mc, metric)
-    fig.text(0.47, 0.172, "Province key", fontsize=6.5, fontweight="bold", va="top")
+    fig.text(0.47, 0.19, "Province key", fontsize=6.5, fontweight="bold", va="top")
     key = [f"{s} {n}" for s, n in zip(tables[0]["short"], tables[0]["name"])]
-    for j in range(3):
-        fig.text(0.47 + j * 0.18, 0.15, "\n".join(key[j * 9:(j + 1) * 9]), fontsize=5.3,
+    rows = math.ceil(len(key) / 4)
+    for j in range(4):
+        fig.text(0.47 + j * 0.13, 0.17, "\n".join(key[j * rows:(j + 1) * rows]), fontsize=5.3,
                  va="top", linespacing=1.2)
     fig.text(0.01, 0.006, _caption(result, frame, metric), fontsize=5.5, va="bottom",
              color="#333333")
