@@ -34,7 +34,7 @@ _API = {
     "resolve_records": "records", "RecordsError": "records",
     "BoundaryError": "boundaries", "load_provinces": "boundaries", "load_population": "boundaries", "locate_sites": "boundaries",
     "analyze": "scores", "CoverageResult": "scores", "sensitivity": "scores",
-    "suggest_expansion": "scores", "score": "scores",
+    "suggest_expansion": "scores", "score": "scores", "read_need": "scores",
     "plot_group": "maps", "plot_groups": "maps", "save_maps": "maps", "explore": "maps",
     "write_report": "report",
 }

@@ -195,7 +195,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if args.boundaries is not None:
             from coverage.boundaries import load_provinces
             provinces = load_provinces(frame, args.boundaries)
-        need = _read_need(args.need, frame) if args.need is not None else None
+        need = args.need
         step("boundaries and need")
         t1 = time.perf_counter()
 
@@ -238,55 +238,6 @@ def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, str, str]:
         raise RecordsError("no such file", file=path)
     df = rec.read_records(path, sheet=args.sheet)
     return df, str(path), args.frame or "2013"
-
-
-def _read_need(path: Path, frame: str) -> pd.DataFrame:
-    """Read and check a need table: one row per province of the frame, a number >= 0 each.
-
-    Columns: ``province_code`` (or ``province``, a name), and ``need`` (or the one other
-    column). Returns ``province_code`` and ``need``.
-    """
-    from coverage.gazetteer import province_code, provinces
-
-    if not path.is_file():
-        raise RecordsError("no such file", file=path)
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError) as err:
-        raise RecordsError(f"cannot read the need table as CSV ({err})", file=path) from err
-    table.columns = [str(c).strip() for c in table.columns]
-    key = next((c for c in ("province_code", "province") if c in table.columns), None)
-    if key is None:
-        raise RecordsError("the need table needs a 'province_code' or 'province' column; "
-                           f"found {list(table.columns)}", file=path, row=1)
-    others = [c for c in table.columns if c not in ("province_code", "province")]
-    value_col = "need" if "need" in others else (others[0] if len(others) == 1 else None)
-    if value_col is None:
-        raise RecordsError(f"the need table needs a 'need' column; found {list(table.columns)}",
-                           file=path, row=1)
-    valid = set(provinces(frame)["code"])
-    codes, values = [], []
-    for i, (place, text) in enumerate(zip(table[key], table[value_col]), start=2):
-        code = place.strip().zfill(2) if key == "province_code" else province_code(place)
-        if code not in valid:
-            raise RecordsError(f"{place!r} is not a province of the {frame} frame",
-                               file=path, row=i, column=key)
-        try:
-            number = float(text)
-        except ValueError:
-            number = float("nan")
-        if not number >= 0:
-            raise RecordsError(f"expected a number of 0 or more, got {text!r}",
-                               file=path, row=i, column=value_col)
-        if code in codes:
-            raise RecordsError(f"province {code} is listed twice", file=path, row=i, column=key)
-        codes.append(code)
-        values.append(number)
-    missing = sorted(valid - set(codes))
-    if missing:
-        raise RecordsError(f"no need value for province code(s) {', '.join(missing)}",
-                           file=path, column=key)
-    return pd.DataFrame({"province_code": codes, "need": values})
 
 
 def _parse_list(text: str, allowed: Sequence[str], option: str) -> tuple[str, ...]:

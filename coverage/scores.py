@@ -887,10 +887,68 @@ def _census(frame: str, table: pd.DataFrame) -> pd.Series:
     return pop.set_index(pop["province_code"].map(_code))["population"].reindex(table["code"])
 
 
+def read_need(path: str | os.PathLike, codes: Iterable[str]) -> pd.Series:
+    """Read a need table (CSV) and check it row by row.
+
+    Columns: ``province_code`` (or ``province``, a name the gazetteer knows) and ``need``
+    (or the one other column). Every province in ``codes`` needs one value of 0 or more.
+
+    Raises
+    ------
+    RecordsError
+        Naming the file, row and column of the first problem.
+
+    Examples
+    --------
+    >>> read_need("need.csv", provinces("2013")["code"])          # doctest: +SKIP
+    """
+    from coverage.gazetteer import province_code
+
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise RecordsError("no such file", file=path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError) as err:
+        raise RecordsError(f"cannot read the need table as CSV ({err})", file=path) from err
+    table.columns = [str(c).strip() for c in table.columns]
+    key = next((c for c in ("province_code", "province") if c in table.columns), None)
+    if key is None:
+        raise RecordsError("the need table needs a 'province_code' or 'province' column; "
+                           f"found {list(table.columns)}", file=path, row=1)
+    others = [c for c in table.columns if c not in ("province_code", "province")]
+    value_col = "need" if "need" in others else (others[0] if len(others) == 1 else None)
+    if value_col is None:
+        raise RecordsError(f"the need table needs a 'need' column; found {list(table.columns)}",
+                           file=path, row=1)
+    valid = list(codes)
+    values: dict[str, float] = {}
+    for i, (place, text) in enumerate(zip(table[key], table[value_col]), start=2):
+        code = place.strip().zfill(2) if key == "province_code" else province_code(place)
+        if code not in valid:
+            raise RecordsError(f"{place!r} is not one of the provinces scored",
+                               file=path, row=i, column=key)
+        try:
+            number = float(text)
+        except ValueError:
+            number = float("nan")
+        if not number >= 0:
+            raise RecordsError(f"expected a number of 0 or more, got {text!r}",
+                               file=path, row=i, column=value_col)
+        if code in values:
+            raise RecordsError(f"province {code} is listed twice", file=path, row=i, column=key)
+        values[code] = number
+    missing = [c for c in valid if c not in values]
+    if missing:
+        raise RecordsError(f"no need value for province code(s) {', '.join(missing)}",
+                           file=path, column=key)
+    return pd.Series(values, dtype="float64").reindex(valid)
+
+
 def _indicator(value, codes: list[str], what: str, allow_missing: bool = False) -> pd.Series:
     """A need/population indicator as a float Series indexed by the given codes."""
     if isinstance(value, (str, os.PathLike)):
-        value = pd.read_csv(value, dtype={"province_code": str})
+        value = read_need(value, codes)
     if isinstance(value, pd.DataFrame):
         if "province_code" not in value.columns:
             raise ValueError(f"the {what} table needs a 'province_code' column")

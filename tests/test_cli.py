@@ -354,7 +354,7 @@ def test_bad_need_value_names_row_and_column(tmp_path, capsys):
 def test_need_file_must_cover_the_frame(tmp_path, capsys):
     need = _need_sheet(tmp_path / "need.csv", frame="2013")        # has Tbong Khmum (25)
     assert main(["run", "--out", str(tmp_path / "out"), "--need", str(need)]) == 2
-    assert "'25' is not a province of the 2010 frame" in capsys.readouterr().err
+    assert "'25' is not one of the provinces scored" in capsys.readouterr().err
 
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "boundaries"
