@@ -60,6 +60,8 @@ def _check_frame(frame: str) -> str:
 
 def _latin(text: str) -> str:
     """Lower-case, accent-free Latin text; Khmer characters are kept as they are."""
+    if text.isascii():
+        return text.lower()
     out = []
     for ch in unicodedata.normalize("NFC", text):
         if _KHMER.match(ch):
@@ -138,6 +140,7 @@ def province_name(code: str) -> str:
     return names[code]
 
 
+@cache
 def to_frame(code: str, frame: str, spread: bool = False) -> tuple[str, ...]:
     """Crosswalk a province code to the provinces of ``frame``.
 

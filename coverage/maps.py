@@ -798,6 +798,18 @@ def _draw_and_save(result: Any, metric: str, group_id: int | None, frame: str | 
     return paths
 
 
+def _warm_up(result: Any, frame: str | None) -> None:
+    """Do once, before forking, what every worker would otherwise do again: imports,
+    fonts, polygons."""
+    import matplotlib.font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
+
+    matplotlib.font_manager.findfont("DejaVu Sans")
+    Classes("coverage", (0.0, 1.0), ("", ""), ("", ""), "").index([0.5])  # imports mapclassify
+    _polygons(result, str(frame or result.frame))
+    _shorts(str(frame or result.frame))
+
+
 def _map_jobs(func: Any, args: list[tuple]) -> list[Any]:
     """``[func(*a) for a in args]``, on up to two forked worker processes where the OS allows.
 
@@ -810,8 +822,7 @@ def _map_jobs(func: Any, args: list[tuple]) -> list[Any]:
     workers = min(len(args), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
     if workers < 2 or "fork" not in mp.get_all_start_methods():
         return [func(*a) for a in args]
-    classify_once = Classes(metric="coverage", bins=(0.0, 1.0), labels=("", ""), colours=("", ""), title="")
-    classify_once.index([0.5])  # import mapclassify before forking, once
+    _warm_up(args[0][0], args[0][3])
     with mp.get_context("fork").Pool(workers) as pool:
         return pool.starmap(func, args, chunksize=1)
 
