@@ -30,7 +30,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 log = logging.getLogger(__name__)
 
@@ -528,10 +528,13 @@ def _leftover(text: str) -> list[object]:
 
 def _fuzzy(text: str) -> tuple[str, float] | str | None:
     """Best province by ``fuzz.ratio``; None below the cut-off, a reason when too close."""
-    query = _spaced(text)
+    choices = _fuzzy_choices()
+    names = list(choices)
+    hits = process.extract(_spaced(text), names, scorer=fuzz.ratio, limit=None,
+                           score_cutoff=FUZZY_CUTOFF - FUZZY_MARGIN)
     scores: dict[str, float] = {}
-    for choice, code in _fuzzy_choices().items():
-        s = fuzz.ratio(query, choice)
+    for _, s, i in hits:  # a runner-up below cutoff - margin cannot make the best unclear
+        code = choices[names[i]]
         scores[code] = max(scores.get(code, 0.0), s)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     if not ranked or ranked[0][1] < FUZZY_CUTOFF:
