@@ -202,10 +202,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         from coverage.scores import analyze
         result = analyze(records, frame=frame, provinces=provinces, need=need,
                          nationwide_weight=args.nationwide_weight, min_count=args.min_count)
-        result.params["records"] = source
-        rejected = records.attrs.get("rejected")
-        if rejected is not None and len(rejected) and not len(result.rejected):
-            result.rejected = rejected
         step("scores")
         t2 = time.perf_counter()
 

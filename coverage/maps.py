@@ -327,8 +327,11 @@ def classify(values: Iterable[Any], metric: str = "coverage", group: int | str |
         if (v < 0).any() or (v != np.round(v)).any():
             raise ValueError(f"{metric}: counts must be whole numbers ≥ 0")
         bins = _count_bins(v)
-        labels = ["0 (no provider)"] + [_fmt(hi) if lo + 1 == hi else f"{_fmt(lo + 1)} – {_fmt(hi)}"
-                                        for lo, hi in zip(bins[:-1], bins[1:])]
+        # the first class starts at the smallest count shown, not 1: with min_count k no
+        # published count, legend included, lies between 1 and k - 1
+        lows = [float(v[v > 0].min())] + [b + 1 for b in bins[1:-1]] if len(bins) > 1 else []
+        labels = ["0 (no provider)"] + [_fmt(hi) if lo == hi else f"{_fmt(lo)} – {_fmt(hi)}"
+                                        for lo, hi in zip(lows, bins[1:])]
     ramp = gap_ramp(len(bins)) if m.kind == "gap" else group_ramp(colour_of, max(len(bins), 2))
     return Classes(metric, tuple(float(b) for b in bins), tuple(labels),
                    tuple(ramp[:len(bins)]), m.unit)
@@ -468,8 +471,8 @@ def map_table(result: Any, group: int | str, metric: str = "coverage", frame: st
 
 
 def _caption(result: Any, frame: str, metric: str) -> str:
-    source = (getattr(result, "params", None) or {}).get("source")
-    services = f"Services: {Path(str(source)).name}" if source else FORUM_SOURCE
+    source = (getattr(result, "params", None) or {}).get("records", "forum")
+    services = FORUM_SOURCE if source == "forum" else f"Services: {Path(str(source)).name}"
     parts = [services, BOUNDARY_SOURCES.get(frame, f"Boundaries: {frame} frame")]
     need = (getattr(result, "params", None) or {}).get("need", "population") or "population"
     if metric == "gap":

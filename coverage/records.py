@@ -97,6 +97,7 @@ def load_forum_records() -> pd.DataFrame:
         df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
     for col in ("group_id", "service_id", "source_line"):
         df[col] = df[col].astype(int)
+    df.attrs["source"] = "forum"
     return df
 
 

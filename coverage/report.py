@@ -372,15 +372,8 @@ def _params(result: Any) -> dict:
 
 def _source_label(result: Any) -> str:
     """Where the records came from, for the header."""
-    given = _params(result).get("records")
-    if given:
-        return "the forum's records (bundled)" if given == "forum" else str(given)
-    records = getattr(result, "records", None)
-    if records is None:
-        return "a resolved served table"
-    if _is_forum(records):
-        return "the forum's records (bundled)"
-    return str(records.attrs.get("source", "records table"))
+    given = _params(result).get("records", "records table")
+    return "the forum's records (bundled)" if given == "forum" else str(given)
 
 
 def _default_findings(result: Any) -> pd.DataFrame | None:

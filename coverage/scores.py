@@ -267,20 +267,16 @@ def analyze(records: pd.DataFrame | str | os.PathLike | None = None, *,
 
     rejected = _empty_rejected()
     if records is None:
-        frame = frame or "2010"
         records = load_forum_records()
-    else:
-        frame = frame or "2013"
-        if isinstance(records, (str, os.PathLike)):
-            read = read_records(records)
-            if isinstance(read, tuple):
-                records, rejected = read
-            else:
-                records = read
-                rejected = records.attrs.get("rejected", rejected)
-        elif not isinstance(records, pd.DataFrame):
-            raise TypeError(f"records must be a DataFrame, a path or None, not "
-                            f"{type(records).__name__}")
+    elif isinstance(records, (str, os.PathLike)):
+        records = read_records(records)
+    elif not isinstance(records, pd.DataFrame):
+        raise TypeError(f"records must be a DataFrame, a path or None, not "
+                        f"{type(records).__name__}")
+    source = str(records.attrs.get("source", "records table"))
+    frame = frame or ("2010" if source == "forum" else "2013")
+    if records.attrs.get("rejected") is not None:
+        rejected = records.attrs["rejected"]
     frame = str(frame)
     if {"province_code", "basis"} <= set(records.columns):
         served, unresolved, records = records, _empty_unresolved(), None
@@ -294,6 +290,7 @@ def analyze(records: pd.DataFrame | str | os.PathLike | None = None, *,
     result.rejected = rejected if rejected is not None else _empty_rejected()
     result.records = records
     result.params["spread"] = spread
+    result.params["records"] = source
     if provinces is not None and hasattr(provinces, "geometry"):
         result._provinces = provinces
     return result

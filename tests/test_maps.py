@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 import types
 
 import numpy as np
@@ -290,7 +291,7 @@ def test_save_maps_rejects_low_dpi_and_unknown_formats(forum, tmp_path):
 
 
 def test_caption_names_user_records():
-    stub = types.SimpleNamespace(params={"source": "/data/sheets/partners_2024.xlsx",
+    stub = types.SimpleNamespace(params={"records": "/data/sheets/partners_2024.xlsx",
                                          "need": "population"})
     text = maps._caption(stub, "2013", "gap")
     assert text.splitlines() == ["Services: partners_2024.xlsx", maps.BOUNDARY_SOURCES["2013"],
@@ -309,3 +310,21 @@ def test_explore_has_a_tooltip_per_province_and_no_tiles(forum):
         assert field in html
     rows = forum.rank(3)
     assert rows["province"].iloc[0] in html
+
+
+def test_min_count_5_leaves_no_small_number_in_any_legend(tmp_path):
+    # a case-level sheet: one row per survivor, the province they returned to
+    areas = ["Battambang"] * 6 + ["Siem Reap"] * 2 + ["Pailin"] + ["Kandal"] * 7 + ["Takeo"] * 3
+    sheet = tmp_path / "cases.csv"
+    sheet.write_text("institution,group,service,area\n" + "".join(
+        f"Org{i},shelter,1,{a}\n" for i, a in enumerate(areas)), encoding="utf-8")
+    result = analyze(sheet, min_count=5)
+    small = re.compile(r"(?<![\d.])[1-4](?![\d.])")
+    for metric in ("providers", "providers_local"):
+        texts = _legend_texts(maps.plot_group(result, "shelter", metric))
+        assert "suppressed (<5)" in texts
+        assert not [t for t in texts if small.search(t.replace("<5", ""))], texts
+        fig = maps.plot_groups(result, metric)
+        shown = [t.get_text() for ax in fig.axes for t in ax.texts if "legend" in str(t.get_gid())]
+        assert shown and not [t for t in shown if small.search(t.replace("<5", ""))], shown
+    assert "Services: cases.csv" in maps._caption(result, "2013", "providers")
