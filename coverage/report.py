@@ -378,26 +378,10 @@ def _source_label(result: Any) -> str:
 
 def _default_findings(result: Any) -> pd.DataFrame | None:
     """The forum's findings for the forum's records, else the records' own columns."""
-    records = getattr(result, "records", None)
-    if records is None:
-        return None
-    if _is_forum(records):
+    if _params(result).get("records") == "forum":
         return forum_findings()
-    return records_findings(records)
-
-
-def _is_forum(records: pd.DataFrame) -> bool:
-    """True when ``records`` are the bundled forum records (same ids, institutions, places)."""
-    from coverage.records import load_forum_records
-
-    keys = ["record_id", "institution", "area_text"]
-    if not set(keys) <= set(records.columns):
-        return False
-    forum = load_forum_records()
-    if len(forum) != len(records):
-        return False
-    mine = pd.DataFrame(records[keys].astype(str).to_numpy(), columns=keys)
-    return mine.equals(pd.DataFrame(forum[keys].astype(str).to_numpy(), columns=keys))
+    records = getattr(result, "records", None)
+    return None if records is None else records_findings(records)
 
 
 def _count(n: int, min_count: int) -> str:

@@ -921,7 +921,7 @@ def read_need(path: str | os.PathLike, codes: Iterable[str]) -> pd.Series:
     valid = list(codes)
     values: dict[str, float] = {}
     for i, (place, text) in enumerate(zip(table[key], table[value_col]), start=2):
-        code = place.strip().zfill(2) if key == "province_code" else province_code(place)
+        code = _code(place) if key == "province_code" else province_code(place)
         if code not in valid:
             raise RecordsError(f"{place!r} is not one of the provinces scored",
                                file=path, row=i, column=key)
