@@ -204,6 +204,8 @@ def _repair(geometry: gpd.GeoSeries, labels: pd.Series, source: str) -> gpd.GeoS
 
 def _read_user_layer(path: str | os.PathLike, frame: str, column: str | None) -> gpd.GeoDataFrame:
     source = str(path)
+    if not os.path.exists(path):
+        raise BoundaryError("no such file", file=source)
     try:
         layer = gpd.read_file(path, engine="pyogrio")
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:

@@ -373,3 +373,55 @@ def test_boundaries_file_from_the_user(tmp_path, capsys):
     assert main(["run", str(sheet), "--out", str(tmp_path / "o2"), "--boundaries",
                  str(broken)]) == 2
     assert "broken.geojson" in capsys.readouterr().err
+
+
+# --- every broken input: exit code 2, the message, no traceback, no output ---------------
+
+from test_records import CASES, BAD  # noqa: E402  (the table of tests/data/bad/EXPECTED.md)
+
+
+@pytest.mark.parametrize("name,row,column,words", CASES, ids=[c[0] for c in CASES])
+def test_every_bad_sheet_exits_2_with_its_message(name, row, column, words, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(BAD / name), "--out", str(out), "--metrics", "coverage"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and name in err
+    if row is not None:
+        assert f"row {row}" in err
+    for word in words:
+        assert word.lower() in err.lower(), (word, err)
+    assert not out.exists() and _leftovers(tmp_path) == []
+
+
+def _broken_layers(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
+    """Real province polygons, broken one way each: no CRS, unknown names, a repeated code."""
+    import geopandas as gpd  # noqa: F401
+    from coverage.boundaries import load_provinces
+
+    real = load_provinces("2013")
+    nocrs = tmp_path / "nocrs.shp"
+    real[["code", "geometry"]].to_file(nocrs)
+    nocrs.with_suffix(".prj").unlink()
+    unknown = real[["name", "geometry"]].copy()
+    unknown.loc[3, "name"] = "Atlantis"
+    unknown.to_file(tmp_path / "unknown.geojson")
+    twice = real[["code", "geometry"]].copy()
+    twice.loc[4, "code"] = "03"
+    twice.to_file(tmp_path / "twice.gpkg")
+    return {"no CRS": (nocrs, ["nocrs.shp", "no CRS"]),
+            "unknown": (tmp_path / "unknown.geojson", ["unknown.geojson", "'Atlantis'"]),
+            "twice": (tmp_path / "twice.gpkg", ["twice.gpkg", "03"]),
+            "missing": (tmp_path / "nowhere.gpkg", ["nowhere.gpkg", "no such file"])}
+
+
+@pytest.mark.parametrize("case", ["no CRS", "unknown", "twice", "missing"])
+def test_every_bad_boundary_layer_exits_2(case, tmp_path, capsys):
+    path, words = _broken_layers(tmp_path)[case]
+    out = tmp_path / "out"
+    code = main(["run", "--out", str(out), "--frame", "2013", "--boundaries", str(path),
+                 "--metrics", "coverage"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    for word in words:
+        assert word in err, (word, err)
+    assert not out.exists()
