@@ -873,7 +873,7 @@ def save_maps(result: Any, out_dir: str | Path, formats: Sequence[str] = ("png",
     jobs.sort(key=lambda j: (metrics.index(j[0]), j[1] is None, j[1] or 0))
     args = [(result, metric, gid, frame, out, tuple(formats), dpi) for metric, gid in jobs]
     written = [p for paths in _map_jobs(_draw_and_save, args) for p in paths]
-    log.info("wrote %d map files to %s", len(written), out)
+    log.debug("wrote %d map files to %s", len(written), out)
     return written
 
 

@@ -198,7 +198,7 @@ def write_report(result: Any, path: str | Path, *, title: str | None = None,
     text = render_report(result, title=title, run_date=run_date, findings=findings,
                          maps_dir=maps_dir)
     path.write_text(text, encoding="utf-8")
-    log.info("wrote report %s (%d kB)", path, len(text.encode("utf-8")) // 1024)
+    log.debug("wrote report %s (%d kB)", path, len(text.encode("utf-8")) // 1024)
     return path
 
 
