@@ -277,7 +277,7 @@ def _no_attrs(df: pd.DataFrame) -> pd.DataFrame:
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
     """Drop a geometry column and join list cells, so the table is a plain CSV."""
     df = _no_attrs(df.drop(columns="geometry", errors="ignore"))
-    for col in df.columns:
+    for col in df.columns[df.dtypes == object]:  # list cells only live in object columns
         if df[col].map(lambda v: isinstance(v, (list, tuple))).any():
             df[col] = df[col].map(lambda v: "; ".join(map(str, v))
                                   if isinstance(v, (list, tuple)) else v)

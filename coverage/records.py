@@ -634,6 +634,10 @@ INVALID_SITE = "invalid coordinates"
 BASIS_RANK = {"named": 0, "nationwide": 1, "site": 2}
 
 
+#: Served columns with few distinct values, stored as pandas categoricals.
+CATEGORICAL = ("province_code", "basis", "method", "fragment")
+
+
 def _area_table(texts: pd.Index, frame: str, spread: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Resolve each distinct area text once.
 
@@ -663,6 +667,8 @@ def _area_table(texts: pd.Index, frame: str, spread: bool) -> tuple[pd.DataFrame
     placed_df = placed_df.sort_values(["_k", "province_code", "basis"], kind="stable")
     placed_df["_code"] = placed_df["province_code"].astype(int)
     placed_df["_basis"] = placed_df["basis"].map(BASIS_RANK).astype(int)
+    for col in CATEGORICAL:  # a few distinct values repeated millions of times: 1-2 byte codes
+        placed_df[col] = placed_df[col].astype("category")
     unplaced_df = pd.DataFrame(unplaced, columns=["_k", "fragment", "reason"])
     return placed_df, unplaced_df
 
@@ -713,8 +719,20 @@ def _expand(base: pd.DataFrame, codes: np.ndarray, table: pd.DataFrame) -> pd.Da
     row = np.repeat(starts[codes] - first_out, per_record) + np.arange(per_record.sum())
     out = base.iloc[rec].reset_index(drop=True)
     for col in table.columns.drop("_k"):
-        out[col] = table[col].to_numpy()[row]
+        out[col] = table[col].array.take(row)  # keeps categorical columns categorical
     return out
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate served parts, keeping :data:`CATEGORICAL` columns categorical."""
+    if len(parts) == 1:
+        return parts[0]
+    parts = [p.copy(deep=False) for p in parts]
+    for col in CATEGORICAL:
+        cats = sorted(set().union(*(set(pd.Series(p[col]).dropna().unique()) for p in parts)))
+        for p in parts:
+            p[col] = pd.Categorical(p[col], categories=cats)
+    return pd.concat(parts, ignore_index=True)
 
 
 def _in_order(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -810,9 +828,8 @@ def resolve_records(records: pd.DataFrame, frame: str = "2013", *,
     parts_unresolved.append(nothing.assign(fragment="", reason=NO_PLACE))
 
     names = provinces(frame).set_index("code")["name"]
-    served = _in_order(pd.concat(parts_served, ignore_index=True) if len(parts_served) > 1
-                       else served, ["_order", "_code", "_basis"])
-    served["province"] = served["province_code"].map(names).astype(str)
+    served = _in_order(_concat(parts_served), ["_order", "_code", "_basis"])
+    served["province"] = served["province_code"].map(names)
     served = served[SERVED_COLUMNS]
     unresolved = _in_order(pd.concat(parts_unresolved, ignore_index=True), ["_order"])
     unresolved = unresolved[UNRESOLVED_COLUMNS].astype(str)
