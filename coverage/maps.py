@@ -224,15 +224,19 @@ class Classes:
     title: str
 
     def index(self, values: Iterable[Any]) -> np.ndarray:
-        """Class number of each value (-1 for missing)."""
-        import mapclassify
+        """Class number of each value (-1 for missing): the first class whose upper bound
+        is at least the value, as ``mapclassify.UserDefined(values, bins).yb`` gives.
 
+        The bins are fixed here, so this is one ``numpy.searchsorted``; importing
+        mapclassify for it would cost about a second (it loads scipy.stats and sklearn).
+        mapclassify is used where the breaks come from the data (:func:`_count_bins`).
+        """
         v = np.asarray(list(values), dtype=float)
         out = np.full(len(v), -1)
         ok = ~np.isnan(v)
         if ok.any():
-            bins = list(self.bins) if len(self.bins) > 1 else [0.0, 1.0]
-            out[ok] = mapclassify.UserDefined(v[ok], bins, lowest=0.0).yb
+            bins = np.asarray(self.bins if len(self.bins) > 1 else (0.0, 1.0))
+            out[ok] = np.minimum(np.searchsorted(bins, v[ok], side="left"), len(bins) - 1)
         return out
 
 
@@ -801,14 +805,15 @@ def _draw_and_save(result: Any, metric: str, group_id: int | None, frame: str | 
     return paths
 
 
-def _warm_up(result: Any, frame: str | None) -> None:
+def _warm_up(result: Any, frame: str | None, metrics: Iterable[str] = ()) -> None:
     """Do once, before forking, what every worker would otherwise do again: imports,
     fonts, polygons."""
     import matplotlib.font_manager
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
 
+    if any(_metric(m).kind == "count" for m in metrics):
+        import mapclassify  # noqa: F401  (count classes come from mapclassify.Quantiles)
     matplotlib.font_manager.findfont("DejaVu Sans")
-    Classes("coverage", (0.0, 1.0), ("", ""), ("", ""), "").index([0.5])  # imports mapclassify
     _polygons(result, str(frame or result.frame))
     _shorts(str(frame or result.frame))
 
@@ -825,7 +830,7 @@ def _map_jobs(func: Any, args: list[tuple]) -> list[Any]:
     workers = min(len(args), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
     if workers < 2 or "fork" not in mp.get_all_start_methods():
         return [func(*a) for a in args]
-    _warm_up(args[0][0], args[0][3])
+    _warm_up(args[0][0], args[0][3], {a[1] for a in args})
     with mp.get_context("fork").Pool(workers) as pool:
         return pool.starmap(func, args, chunksize=1)
 

@@ -328,3 +328,14 @@ def test_min_count_5_leaves_no_small_number_in_any_legend(tmp_path):
         shown = [t.get_text() for ax in fig.axes for t in ax.texts if "legend" in str(t.get_gid())]
         assert shown and not [t for t in shown if small.search(t.replace("<5", ""))], shown
     assert "Services: cases.csv" in maps._caption(result, "2013", "providers")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])),
+                min_size=1, max_size=30))
+def test_fixed_classes_match_mapclassify_user_defined(values):
+    import mapclassify
+
+    classes = maps.classify([0.3], "coverage")
+    expected = mapclassify.UserDefined(np.array(values), list(classes.bins), lowest=0.0).yb
+    assert classes.index(values).tolist() == expected.tolist()
