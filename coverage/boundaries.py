@@ -31,12 +31,11 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from coverage.gazetteer import province_code, provinces as gazetteer_provinces
+from coverage.gazetteer import _check_frame, province_code, provinces as gazetteer_provinces
 from coverage.records import RecordsError
 
 log = logging.getLogger(__name__)
 
-FRAMES = ("2010", "2013")
 PROVINCE_COUNT = {"2010": 24, "2013": 25}
 LAYER_STEM = {"2010": "khm_provinces_2010", "2013": "khm_provinces_2013"}
 CAMBODIA_AREA_KM2 = 181_035  # official land + water area of Cambodia
@@ -55,13 +54,6 @@ class BoundaryError(RecordsError):
     >>> str(BoundaryError("no CRS", file="p.gpkg"))
     'p.gpkg: no CRS'
     """
-
-
-def _check_frame(frame: str) -> str:
-    frame = str(frame)
-    if frame not in FRAMES:
-        raise ValueError(f"frame must be one of {FRAMES}, got {frame!r}")
-    return frame
 
 
 def shapefile_dir() -> Path:

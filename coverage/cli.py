@@ -33,6 +33,7 @@ from typing import Iterator, Sequence
 
 import pandas as pd
 
+from coverage.gazetteer import FRAMES
 from coverage.records import RecordsError
 from coverage.taxonomy import GROUPS
 
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", required=True, type=Path, metavar="DIR",
                      help="output folder (replaced as a whole only when the run succeeds)")
     run.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
-    run.add_argument("--frame", choices=("2010", "2013"),
+    run.add_argument("--frame", choices=FRAMES,
                      help="province frame of the maps (default: 2010 for the forum records, "
                           "2013 for your own)")
     run.add_argument("--boundaries", type=Path, metavar="FILE",
@@ -114,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "unresolved.")
     res.add_argument("records", metavar="RECORDS", help="records sheet (.csv or .xlsx)")
     res.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
-    res.add_argument("--frame", choices=("2010", "2013"), default="2013",
+    res.add_argument("--frame", choices=FRAMES, default="2013",
                      help="province frame (default 2013)")
     res.add_argument("--out", type=Path, metavar="CSV", help="also save the review table here")
     res.set_defaults(func=cmd_resolve)

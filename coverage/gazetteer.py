@@ -39,7 +39,6 @@ __all__ = ["FRAMES", "Match", "Unplaced", "Resolution", "provinces", "province_c
 
 FRAMES: tuple[str, ...] = ("2010", "2013")
 ALIAS_KINDS: tuple[str, ...] = ("abbreviation", "spelling", "former_name", "khmer", "place")
-METHODS: tuple[str, ...] = ("exact", "alias", "place", "fuzzy", "nationwide")
 
 FUZZY_CUTOFF = 88.0
 FUZZY_MARGIN = 5.0
@@ -53,6 +52,7 @@ _KAMPONG = re.compile(r"\b(?:kg|kpg|k\.)(?=\s|$)|\bkompong|\bkampong")
 
 
 def _check_frame(frame: str) -> str:
+    frame = str(frame)
     if frame not in FRAMES:
         raise ValueError(f"unknown frame {frame!r}; valid frames are {', '.join(FRAMES)}")
     return frame

@@ -551,7 +551,7 @@ def _compute(served: pd.DataFrame, institutions: np.ndarray, prov: pd.DataFrame,
     rec_claim[rec] = claim
     _check_record_claims(served, rec_claim[rec] != claim)
 
-    def expand(key, n_key_outer):
+    def expand(key):
         """(outer * n_k + claim) keys -> (outer * n_s + service) keys, repeating group claims."""
         outer, k = key // n_k, key % n_k
         reps = np.where(k < n_s, 1, np.array([len(x) for x in per_group] + [0])[
@@ -568,15 +568,15 @@ def _compute(served: pd.DataFrame, institutions: np.ndarray, prov: pd.DataFrame,
 
     # institutions: distinct (province x claim, institution), then expanded
     lp_pairs = _pairs(pidx[local] * n_k + claim[local], inst[local], n_inst, n_p * n_k)
-    src, key = expand(lp_pairs // n_inst, n_p)
+    src, key = expand(lp_pairs // n_inst)
     lpairs_s = _pairs(key, (lp_pairs % n_inst)[src], n_inst, n_p * n_s)
     np_pairs = _pairs(claim[~local], inst[~local], n_inst, n_k)
-    src, key = expand(np_pairs // n_inst, 1)
+    src, key = expand(np_pairs // n_inst)
     npairs_s = _pairs(key, (np_pairs % n_inst)[src], n_inst, n_s)
     # records: distinct (province, record); each record has one claim
     r_pairs = _pairs(pidx[local], rec[local], n_rec, n_p)
     r_p, r_rec = r_pairs // n_rec, r_pairs % n_rec
-    src, key = expand(r_p * n_k + rec_claim[r_rec], n_p)
+    src, key = expand(r_p * n_k + rec_claim[r_rec])
     records_s = np.bincount(key, minlength=n_p * n_s)
     r_k = rec_claim[r_rec]
     r_g = np.where(r_k < n_s, s_group[np.clip(r_k, 0, n_s - 1)], r_k - n_s)
