@@ -660,8 +660,8 @@ def plot_group(result: Any, group: int | str, metric: str = "coverage", ax: "Axe
         fig.text(0.012, 0.985, title, fontsize=12, fontweight="bold", va="top")
         fig.text(0.012, 0.945, "\n".join(textwrap.wrap(subtitle, 115)), fontsize=7.5, va="top",
                  color="#333333", linespacing=1.3)
-        fig.legend(handles=handles, title=classes.title, loc="upper left",
-                   bbox_to_anchor=(0.765, 0.87), fontsize=7.5, title_fontsize=8, frameon=False,
+        fig.legend(handles=handles, title="\n".join(textwrap.wrap(classes.title, 24)),
+                   loc="upper left", bbox_to_anchor=(0.765, 0.87), fontsize=7.5, title_fontsize=8, frameon=False,
                    alignment="left")
         if key:
             fig.text(0.775, 0.53, "Province key", fontsize=6.5, fontweight="bold", va="top")
