@@ -1,0 +1,29 @@
+"""Shared test fixtures.
+
+``../shared`` (read-only reference material beside the repository) is found relative to
+the repository, never by an absolute path. Tests that need it skip, saying what is missing
+and why, when it is absent (for example when the tests run from an unpacked sdist).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def shared_path(relative: str) -> Path:
+    """The path of ``relative`` under ``../shared``; skips the calling test when absent."""
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(f"reference file ../shared/{relative} is absent (it sits beside the "
+                    f"repository, not in it); this test checks the code against it")
+    return path
+
+
+@pytest.fixture
+def shared():
+    """``shared("data/boundaries/x.geojson")`` -> Path, or skip with the reason."""
+    return shared_path
