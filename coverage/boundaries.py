@@ -32,7 +32,7 @@ import pyogrio
 import shapely
 
 from coverage.gazetteer import _check_frame, province_code, provinces as gazetteer_provinces
-from coverage.records import RecordsError
+from coverage.errors import BoundaryError, RecordsError
 
 log = logging.getLogger(__name__)
 
@@ -43,18 +43,6 @@ AREA_TOLERANCE = 0.01        # bundled layers must sum to within 1% of it
 EQUAL_AREA_CRS = "EPSG:6933"
 COLUMNS = ["code", "name", "name_km", "area_km2", "geometry"]
 SITE_STATUSES = ("inside", "outside", "missing", "invalid")
-
-class BoundaryError(RecordsError):
-    """A boundary layer that cannot be used: names the file, the column and the features.
-
-    Subclass of :class:`coverage.records.RecordsError` (so also of ``ValueError``).
-
-    Examples
-    --------
-    >>> str(BoundaryError("no CRS", file="p.gpkg"))
-    'p.gpkg: no CRS'
-    """
-
 
 def shapefile_dir() -> Path:
     """Folder holding the bundled shapefiles.

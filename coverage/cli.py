@@ -22,19 +22,17 @@ import argparse
 import contextlib
 import logging
 import os
-import shutil
 import sys
-import tempfile
 import time
 import traceback
-from importlib import resources
 from pathlib import Path
 from typing import Iterator, Sequence
 
 import pandas as pd
 
-from coverage.gazetteer import FRAMES
-from coverage.records import RecordsError
+from coverage.errors import InputError
+from coverage.maps.classes import METRICS as MAP_METRICS
+from coverage.settings import FRAMES, MIN_COUNT, NATIONWIDE_WEIGHT, TOP_N
 from coverage.taxonomy import GROUPS
 
 log = logging.getLogger("coverage.cli")  # also when run as python -m coverage.cli
@@ -42,17 +40,13 @@ log = logging.getLogger("coverage.cli")  # also when run as python -m coverage.c
 __all__ = ["main", "build_parser"]
 
 FORMATS = ("png", "svg", "pdf")
-DEFAULT_FORMATS = "png"
-METRICS = ("coverage", "gap", "providers", "providers_local")
+#: Metrics mapped by ``run`` (``level`` is per service type, for the API only).
+METRICS = tuple(m for m, info in MAP_METRICS.items() if info.kind != "level")
 DEFAULT_METRICS = "coverage,gap"
-MARKER = "coverage_by_province.csv"   # an output folder of a previous run holds this file
-TEMPLATE_COLUMNS = ["institution", "group", "service", "area", "lon", "lat", "programme",
-                    "referral", "gaps", "recommendations", "notes"]
-TOP_N = 5
 
 
-class UsageError(ValueError):
-    """A bad option value or output folder: exit code 2, like a bad records sheet."""
+class UsageError(InputError):
+    """A bad option value: exit code 2, like a bad records sheet."""
 
 
 # --- parser ---------------------------------------------------------------------------
@@ -95,11 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--need", type=Path, metavar="FILE",
                      help="CSV of need per province (columns province_code or province, and "
                           "need) instead of population")
-    run.add_argument("--nationwide-weight", type=float, default=0.5, metavar="W",
+    run.add_argument("--nationwide-weight", type=float, default=NATIONWIDE_WEIGHT, metavar="W",
                      help="weight of a nationwide offer in each province, 0 to 1 (default 0.5)")
-    run.add_argument("--min-count", type=int, default=1, metavar="K",
+    run.add_argument("--min-count", type=int, default=MIN_COUNT, metavar="K",
                      help="suppress published counts below K (default 1: no suppression)")
-    run.add_argument("--formats", default=DEFAULT_FORMATS, metavar="LIST",
+    run.add_argument("--formats", default="png", metavar="LIST",
                      help="map file formats, comma-separated from png,svg,pdf (default png)")
     run.add_argument("--metrics", default=DEFAULT_METRICS, metavar="LIST",
                      help="map metrics, comma-separated from "
@@ -115,8 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      "unresolved.")
     res.add_argument("records", metavar="RECORDS", help="records sheet (.csv or .xlsx)")
     res.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
-    res.add_argument("--frame", choices=FRAMES, default="2013",
-                     help="province frame (default 2013)")
+    res.add_argument("--frame", choices=FRAMES,
+                     help="province frame (default: 2013 for a sheet)")
     res.add_argument("--out", type=Path, metavar="CSV", help="also save the review table here")
     res.set_defaults(func=cmd_resolve)
 
@@ -156,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with _logging(verbosity):
         try:
             return args.func(args)
-        except (RecordsError, UsageError) as err:
+        except InputError as err:
             log.debug("bad input", exc_info=True)
             print(f"kh-coverage: error: {err}", file=sys.stderr)
             return 2
@@ -177,64 +171,48 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``kh-coverage run``: score, map and report into ``--out``, atomically."""
-    t0 = time.perf_counter()
+    from coverage.maps import save_maps
+    from coverage.outputs import atomic_dir, check_out, write_tables
+    from coverage.report import write_report
+    from coverage.scores import analyze
+
     formats = _parse_list(args.formats, FORMATS, "--formats")
     metrics = _parse_list(args.metrics, METRICS, "--metrics")
     if "png" not in formats:
         log.info("--formats has no png: the report draws its maps itself")
-    if not 0 <= args.nationwide_weight <= 1:
-        raise UsageError(f"--nationwide-weight must be between 0 and 1, got {args.nationwide_weight}")
-    if args.min_count < 1:
-        raise UsageError(f"--min-count must be 1 or more, got {args.min_count}")
     out = args.out.resolve()
-    _check_out(out)
-
-    with _progress(6, "kh-coverage run") as step:
-        records, source, frame = _load(args)
+    check_out(out)
+    with _progress(5, "kh-coverage run") as step:
+        records = _load(args)
         step("read records")
-        provinces = None
-        if args.boundaries is not None:
-            from coverage.boundaries import load_provinces
-            provinces = load_provinces(frame, args.boundaries)
-        need = args.need
-        step("boundaries and need")
-        t1 = time.perf_counter()
-
-        from coverage.scores import analyze
-        result = analyze(records, frame=frame, provinces=provinces, need=need,
-                         nationwide_weight=args.nationwide_weight, min_count=args.min_count)
+        try:
+            result = analyze(records, frame=args.frame, provinces=args.boundaries, need=args.need,
+                             nationwide_weight=args.nationwide_weight, min_count=args.min_count)
+        except ValueError as err:
+            if isinstance(err, InputError):
+                raise
+            raise UsageError(str(err)) from None
         step("scores")
-        t2 = time.perf_counter()
-
-        with _atomic_dir(out) as tmp:
-            _write_tables(result, records, tmp, keep_columns=args.keep_columns)
+        with atomic_dir(out) as tmp:
+            write_tables(result, records, tmp, keep_columns=args.keep_columns)
             step("tables")
-            from coverage.maps import save_maps
             save_maps(result, tmp / "maps", formats=formats, metrics=metrics)
             step("maps")
-            from coverage.report import write_report
             write_report(result, tmp / "report.html", title=args.title, maps_dir=tmp / "maps")
             step("report")
-            summary = _summary(result, records, source, tmp, out)
-    t3 = time.perf_counter()
-    log.debug("timing: read %.2f s, scores %.2f s, write (tables, maps, report) %.2f s",
-              t1 - t0, t2 - t1, t3 - t2)
+            summary = _summary(result, records, tmp, out)
     print(summary)
     return 0
 
 
-def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, str, str]:
-    from coverage import records as rec
+def _load(args: argparse.Namespace):
+    from coverage.records import load_forum_records, read_records
 
     if args.records is None:
         if args.sheet:
             raise UsageError("--sheet needs a RECORDS file")
-        return rec.load_forum_records(), "forum", args.frame or "2010"
-    path = Path(args.records)
-    if not path.is_file():
-        raise RecordsError("no such file", file=path)
-    df = rec.read_records(path, sheet=args.sheet)
-    return df, str(path), args.frame or "2013"
+        return load_forum_records()
+    return read_records(Path(args.records), sheet=args.sheet)
 
 
 def _parse_list(text: str, allowed: Sequence[str], option: str) -> tuple[str, ...]:
@@ -248,47 +226,10 @@ def _parse_list(text: str, allowed: Sequence[str], option: str) -> tuple[str, ..
     return items
 
 
-def _write_tables(result, records: pd.DataFrame, folder: Path, *, keep_columns: bool) -> None:
-    from coverage.scores import format_suppressed
-
-    served = _no_attrs(result.served)
-    extra = list(records.attrs.get("extra_columns", [])) if keep_columns else []
-    if extra:
-        served = served.merge(_no_attrs(records[["record_id", *extra]]), on="record_id",
-                              how="left", validate="many_to_one")
-    k = result.params["min_count"]
-    tables = {"coverage_by_province.csv": format_suppressed(result.by_province, k),
-              "coverage_by_service.csv": format_suppressed(result.by_service, k),
-              "records_resolved.csv": served,
-              "unresolved.csv": result.unresolved}
-    rejected = getattr(result, "rejected", None)
-    if rejected is not None and len(rejected):
-        tables["rejected.csv"] = rejected
-    for name, df in tables.items():
-        _plain(df).to_csv(folder / name, index=False, encoding="utf-8", lineterminator="\n")
-        log.debug("wrote %s (%d rows)", name, len(df))
-
-
-def _no_attrs(df: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame(df).copy()
-    out.attrs = {}
-    return out
-
-
-def _plain(df: pd.DataFrame) -> pd.DataFrame:
-    """Drop a geometry column and join list cells, so the table is a plain CSV."""
-    df = _no_attrs(df.drop(columns="geometry", errors="ignore"))
-    for col in df.columns[df.dtypes == object]:  # list cells only live in object columns
-        if df[col].map(lambda v: isinstance(v, (list, tuple))).any():
-            df[col] = df[col].map(lambda v: "; ".join(map(str, v))
-                                  if isinstance(v, (list, tuple)) else v)
-    return df
-
-
-def _summary(result, records: pd.DataFrame, source: str, folder: Path, out: Path) -> str:
+def _summary(result, records, folder: Path, out: Path) -> str:
     """The lines printed after a run (``folder``: where the files are now)."""
     n_prov = result.by_province["province_code"].nunique()
-    label = "the forum's records (2010)" if source == "forum" else source
+    label = "the forum's records (2010)" if records.source == "forum" else records.source
     n_rejected = len(result.rejected)
     lines = [f"kh-coverage: {label} on the {result.frame} frame, {n_prov} provinces",
              f"  records: {len(records)} used, {n_rejected} rejected; "
@@ -307,12 +248,9 @@ def _summary(result, records: pd.DataFrame, source: str, folder: Path, out: Path
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     """``kh-coverage resolve``: print the review table of the place column."""
-    from coverage import records as rec
+    from coverage.records import read_records, review_table
 
-    path = Path(args.records)
-    if not path.is_file():
-        raise RecordsError("no such file", file=path)
-    records = rec.read_records(path, sheet=args.sheet)
+    records = read_records(Path(args.records), sheet=args.sheet)
     table = review_table(records, args.frame)
     if args.out is not None:
         table.to_csv(args.out, index=False, encoding="utf-8", lineterminator="\n")
@@ -322,8 +260,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     n_texts = table["area_text"].nunique()
     print(f"\n{n_texts} place texts in {len(records)} records: "
           f"{n_bad} fragments unresolved"
-          + (f"; {len(records.attrs.get('rejected', []))} rows rejected"
-             if len(records.attrs.get("rejected", [])) else ""))
+          + (f"; {len(records.rejected)} rows rejected" if len(records.rejected) else ""))
     return 0
 
 
@@ -342,55 +279,6 @@ def _text_table(table: pd.DataFrame, width: int = 36) -> str:
     return "\n".join(lines)
 
 
-def review_table(records: pd.DataFrame, frame: str = "2013") -> pd.DataFrame:
-    """How each distinct place text of a records table is read, one row per fragment.
-
-    Parameters
-    ----------
-    records : pandas.DataFrame
-        A records table (``area_text`` column).
-    frame : {"2010", "2013"}
-        Province frame.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``area_text``, ``records`` (how many records use it), ``fragment``,
-        ``province_code``, ``province``, ``method``, ``score``, ``status``
-        (``placed``, ``nationwide`` or ``unresolved``) and ``reason``; in order of first use.
-    """
-    from coverage.gazetteer import resolve_place
-
-    texts = records["area_text"].astype("string").fillna("")
-    uses = texts.value_counts(sort=False)
-    names = _province_names(frame)
-    rows = []
-    for text in dict.fromkeys(texts):
-        res = resolve_place(text, frame)
-        n = int(uses[text])
-        if res.nationwide:
-            rows.append((text, n, text, "", "", "nationwide", None, "nationwide", ""))
-        for m in res.matches:
-            if m.method == "nationwide":
-                continue
-            rows.append((text, n, m.fragment, m.code, names.get(m.code, ""), m.method,
-                         round(float(m.score), 1) if m.score is not None else None,
-                         "placed", ""))
-        for u in res.unresolved:
-            rows.append((text, n, u.fragment, "", "", "", None, "unresolved", u.reason))
-        if not (res.nationwide or res.matches or res.unresolved):
-            rows.append((text, n, text, "", "", "", None, "unresolved", "no place given"))
-    return pd.DataFrame(rows, columns=["area_text", "records", "fragment", "province_code",
-                                       "province", "method", "score", "status", "reason"])
-
-
-def _province_names(frame: str) -> dict[str, str]:
-    from coverage.gazetteer import provinces
-
-    table = provinces(frame)
-    return dict(zip(table["code"], table["name"]))
-
-
 # --- template -------------------------------------------------------------------------
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -401,6 +289,8 @@ def cmd_template(args: argparse.Namespace) -> int:
         raise UsageError(f"{path}: the template must end in .csv or .xlsx")
     if path.exists() and not args.force:
         raise UsageError(f"{path} exists; use --force to overwrite it")
+    from coverage.records import template_table
+
     table = template_table()
     if suffix == ".csv":
         table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
@@ -411,65 +301,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
-def template_table() -> pd.DataFrame:
-    """The records template: expected columns, two real example rows from the forum's annex.
-
-    Examples
-    --------
-    >>> template_table().columns[:4].tolist()
-    ['institution', 'group', 'service', 'area']
-    """
-    example = example_records()
-    return example.reindex(columns=TEMPLATE_COLUMNS, fill_value="").head(2)
-
-
-def example_records() -> pd.DataFrame:
-    """The bundled messy example sheet (``coverage/data/example_records.csv``) as text."""
-    path = resources.files("coverage") / "data" / "example_records.csv"
-    with resources.as_file(path) as p:
-        return pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
-
-
 # --- plumbing -------------------------------------------------------------------------
-
-def _check_out(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file, not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise UsageError(f"--out {out} is a folder that is not empty and holds no earlier "
-                         f"kh-coverage output ({MARKER}); choose a new folder")
-
-
-@contextlib.contextmanager
-def _atomic_dir(out: Path) -> Iterator[Path]:
-    """Yield a temporary folder next to ``out``; move it into place only on success."""
-    created = [p for p in (out.parent, *out.parent.parents) if not p.exists()]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)      # mkdtemp makes it private; the output folder is not
-    try:
-        yield tmp
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, old / out.name)
-            try:
-                os.replace(tmp, out)
-            except OSError:
-                os.replace(old / out.name, out)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-        log.debug("moved %s into place as %s", tmp.name, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        for p in created:          # parents we made for this run, innermost first
-            with contextlib.suppress(OSError):
-                p.rmdir()
-        raise
-
 
 @contextlib.contextmanager
 def _progress(total: int, desc: str) -> Iterator:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Group", "Service", "GROUPS", "SERVICES", "get_group", "get_service",
+__all__ = ["Group", "Service", "GROUPS", "SERVICES", "get_group", "group_id", "get_service",
            "groups_table", "services_table"]
 
 
@@ -131,6 +131,19 @@ def get_group(key: int | str) -> Group:
             return g
     valid = ", ".join(f"{g.id} {g.slug}" for g in GROUPS)
     raise KeyError(f"unknown service group {key!r}; expected one of: {valid}")
+
+
+def group_id(key: int | str) -> int:
+    """The id of a group named by id, slug or name; ``0`` for ``0`` or ``"all"`` (all groups).
+
+    Examples
+    --------
+    >>> group_id("legal"), group_id("all"), group_id(0)
+    (5, 0, 0)
+    """
+    if key == 0 or isinstance(key, str) and key.strip().lower() in ("0", "all"):
+        return 0
+    return get_group(key).id
 
 
 def get_service(group: int | str, key: int | str) -> Service:

@@ -1,0 +1,343 @@
+"""Drawing choropleths: one group with legend, key, inset and caption, or six small
+multiples with one shared legend. Figures are plain :class:`matplotlib.figure.Figure`
+objects, never ``pyplot``'s.
+"""
+from __future__ import annotations
+
+import math
+import textwrap
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from coverage.maps.classes import METRICS, Classes, classify, metric_info
+from coverage.maps.colours import (EDGE_COLOUR, HATCH_COLOUR, MISSING_COLOUR, MISSING_HATCH,
+                                   SUPPRESSED_COLOUR, SUPPRESSED_HATCH, gap_ramp, group_ramp,
+                                   lightness)
+from coverage.maps.table import map_table, subtitle, values
+from coverage.scores import CoverageResult
+from coverage.sources import SOURCES, boundary_source, user_source
+from coverage.taxonomy import GROUPS, Group, get_group, get_service
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: Where to put the labels of provinces too small to hold one: code -> (lon, lat) of the text.
+LEADER_LABELS: dict[str, tuple[float, float]] = {
+    "12": (105.45, 11.80),   # Phnom Penh: north-east, over Kampong Cham
+    "23": (104.55, 10.12),   # Kep: in the sea to the south-east
+    "24": (102.05, 12.60),   # Pailin: west, over Thailand
+    "18": (103.25, 10.35),   # Preah Sihanouk: in the sea to the south-west
+}
+
+#: Label positions (lon, lat) that move a label off a neighbour's leader line.
+LABEL_AT: dict[str, tuple[float, float]] = {
+    "03": (105.55, 12.25),   # Kampong Cham: north of the Phnom Penh leader line
+}
+
+#: Extent (lon0, lon1, lat0, lat1) of the inset around the capital on single maps.
+CAPITAL_INSET = (104.55, 105.35, 11.25, 11.95)
+
+
+def caption(result: CoverageResult, frame: str, metric: str) -> str:
+    """The sources under a map: services, boundaries, and need on gap maps."""
+    p = result.params
+    parts = [SOURCES["forum"].caption if p.records == "forum" else f"Services: {p.records}",
+             (user_source("Boundaries", p.boundaries) if p.boundaries and frame == p.frame
+              else boundary_source(frame)).caption]
+    if metric == "gap":
+        parts.append(SOURCES["population"].caption if p.need == "population"
+                     else f"Need: {p.need}")
+    return "\n".join(parts)
+
+
+def _legend_handles(classes: Classes, min_count: int) -> list:
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=c, edgecolor=EDGE_COLOUR, linewidth=0.5, label=lab)
+               for c, lab in zip(classes.colours, classes.labels)]
+    if min_count > 1 and METRICS[classes.metric].kind == "count":
+        handles.append(Patch(facecolor=SUPPRESSED_COLOUR, edgecolor=HATCH_COLOUR,
+                             hatch=SUPPRESSED_HATCH, linewidth=0.5,
+                             label=f"suppressed (<{min_count})"))
+    handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor=HATCH_COLOUR, hatch=MISSING_HATCH,
+                         linewidth=0.5, label="no data"))
+    return handles
+
+
+def _draw_polygons(ax: "Axes", t: "gpd.GeoDataFrame", linewidth: float = 0.5) -> None:
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MPath
+
+    for row in t.itertuples():
+        geoms = getattr(row.geometry, "geoms", [row.geometry])
+        for poly in geoms:
+            rings = [poly.exterior, *poly.interiors]
+            verts = np.concatenate([np.asarray(r.coords)[:, :2] for r in rings])
+            codes = np.concatenate([[MPath.MOVETO] + [MPath.LINETO] * (len(r.coords) - 2)
+                                    + [MPath.CLOSEPOLY] for r in rings])
+            patch = PathPatch(MPath(verts, codes), facecolor=row.colour, edgecolor=EDGE_COLOUR,
+                              linewidth=linewidth, hatch=row.hatch or None, gid=f"province-{row.code}")
+            patch.set_label(f"_{row.code}")
+            ax.add_artist(patch)  # not add_patch: limits are set once, by _frame_axes
+
+
+def _text_colour(face: str) -> str:
+    return "#000000" if lightness(face) > 52 else "#FFFFFF"
+
+
+def _draw_labels(ax: "Axes", t: "gpd.GeoDataFrame", size: float, leaders: bool = True) -> None:
+    import matplotlib.patheffects as pe
+
+    for row in t.itertuples():
+        pt = row.geometry.representative_point()
+        x, y = LABEL_AT.get(row.code, (pt.x, pt.y)) if leaders else (pt.x, pt.y)
+        if leaders and row.code in LEADER_LABELS:
+            ax.annotate(row.short, (pt.x, pt.y), xytext=LEADER_LABELS[row.code],
+                        fontsize=size, ha="center", va="center", color="#000000",
+                        arrowprops=dict(arrowstyle="-", color="#000000", lw=0.5, shrinkA=0,
+                                        shrinkB=0),
+                        bbox=dict(boxstyle="round,pad=0.15", fc="#FFFFFF", ec="none", alpha=0.85),
+                        gid=f"label-{row.code}")
+            continue
+        colour = _text_colour(row.colour)
+        halo = "#FFFFFF" if colour == "#000000" else "#000000"
+        ax.text(x, y, row.short, fontsize=size, ha="center", va="center", color=colour,
+                path_effects=[pe.withStroke(linewidth=1.2, foreground=halo, alpha=0.6)],
+                gid=f"label-{row.code}")
+
+
+def _frame_axes(ax: "Axes", t: "gpd.GeoDataFrame", pad: float = 0.05) -> None:
+    x0, y0, x1, y1 = t.total_bounds
+    xs = [x0, x1] + [p[0] for p in LEADER_LABELS.values()]
+    ys = [y0, y1] + [p[1] for p in LEADER_LABELS.values()]
+    ax.set_xlim(min(xs) - pad * 4, max(xs) + pad * 2)
+    ax.set_ylim(min(ys) - pad * 2, max(ys) + pad)
+    ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
+    ax.set_axis_off()
+
+
+def _draw_inset(ax: "Axes", t: "gpd.GeoDataFrame", size: float) -> None:
+    lon0, lon1, lat0, lat1 = CAPITAL_INSET
+    ins = ax.inset_axes([0.70, 0.02, 0.30, 0.30])
+    sub = t[t.intersects(_box(*CAPITAL_INSET))].copy()
+    sub["geometry"] = sub.geometry.clip_by_rect(lon0 - 0.1, lat0 - 0.1, lon1 + 0.1, lat1 + 0.1)
+    _draw_polygons(ins, sub, linewidth=0.6)
+    for row in sub.itertuples():
+        if row.code in ("12", "08"):
+            pt = row.geometry.representative_point()
+            ins.text(pt.x, pt.y, row.short, fontsize=size, ha="center", va="center",
+                     color=_text_colour(row.colour), gid=f"inset-label-{row.code}")
+    ins.set_xlim(lon0, lon1)
+    ins.set_ylim(lat0, lat1)
+    ins.set_aspect(1 / math.cos(math.radians((lat0 + lat1) / 2)))
+    ins.set_xticks([])
+    ins.set_yticks([])
+    for s in ins.spines.values():
+        s.set_edgecolor("#000000")
+        s.set_linewidth(0.6)
+    ins.set_title("Phnom Penh area", fontsize=size, pad=2)
+    ax.indicate_inset([lon0, lat0, lon1 - lon0, lat1 - lat0], ins, edgecolor="#000000",
+                      linewidth=0.6, alpha=0.8)
+
+
+def _box(lon0: float, lon1: float, lat0: float, lat1: float):
+    from shapely.geometry import box
+
+    return box(lon0, lat0, lon1, lat1)
+
+
+def _key_text(t: "gpd.GeoDataFrame") -> str:
+    return "\n".join(f"{s}  {n}" for s, n in zip(t["short"], t["name"]))
+
+
+def _new_figure(figsize: tuple[float, float]) -> "Figure":
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def map_title(group: Group, metric: str, service: int | str | None) -> str:
+    m = METRICS[metric]
+    if metric == "level":
+        s = get_service(group.id, service)
+        return f"{group.name}: {s.id}. {s.name}"
+    return f"{group.name}: {m.title}"
+
+
+def plot_group(result: CoverageResult, group: int | str, metric: str = "coverage", ax: "Axes | None" = None,
+               frame: str | None = None, service: int | str | None = None,
+               classes: Classes | None = None, inset: bool | None = None,
+               key: bool | None = None) -> "Axes":
+    """Draw one group's choropleth of a metric.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        From :func:`coverage.scores.analyze`.
+    group : int or str
+        Group id (1–6), slug or name.
+    metric : str
+        ``"coverage"``, ``"gap"``, ``"providers"``, ``"providers_local"`` or ``"level"``
+        (``level`` needs ``service``).
+    ax : matplotlib Axes, optional
+        Where to draw; a new A4-width figure (not managed by ``pyplot``) if omitted.
+    frame : {"2010", "2013"}, optional
+        Draw on this frame's polygons; provinces with no data there are hatched.
+    service : int or str, optional
+        Service type number or name, for ``metric="level"``.
+    classes : Classes, optional
+        Classification to use (e.g. shared between panels).
+    inset, key : bool, optional
+        Draw the Phnom Penh inset and the province-code key; default: only when ``ax`` is None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_group(result, "medical", metric="providers")   # doctest: +SKIP
+    >>> ax.figure.savefig("medical.png", dpi=200)               # doctest: +SKIP
+    """
+    g = get_group(group)
+    frame = str(frame or result.frame)
+    t = map_table(result, g.id, metric, frame, service, classes)
+    if classes is None:
+        classes = classify(t["value"], metric, g.id, result.params.nationwide_weight)
+    own = ax is None
+    inset = own if inset is None else inset
+    key = own if key is None else key
+    if own:
+        fig = _new_figure((8.0, 6.3))
+        ax = fig.add_axes((0.0, 0.115, 0.76, 0.74))
+        ax.set_anchor("NW")
+    fig = ax.figure
+    _draw_polygons(ax, t)
+    _draw_labels(ax, t, size=6.5)
+    _frame_axes(ax, t)
+    if inset:
+        _draw_inset(ax, t, size=6)
+    title, sub = map_title(g, metric, service), subtitle(result, metric)
+    handles = _legend_handles(classes, result.params.min_count)
+    if own:
+        fig.text(0.012, 0.985, title, fontsize=12, fontweight="bold", va="top")
+        fig.text(0.012, 0.945, "\n".join(textwrap.wrap(sub, 115)), fontsize=7.5, va="top",
+                 color="#333333", linespacing=1.3)
+        fig.legend(handles=handles, title="\n".join(textwrap.wrap(classes.title, 24)),
+                   loc="upper left", bbox_to_anchor=(0.765, 0.87), fontsize=7.5, title_fontsize=8, frameon=False,
+                   alignment="left")
+        if key:
+            fig.text(0.775, 0.53, "Province key", fontsize=6.5, fontweight="bold", va="top")
+            fig.text(0.775, 0.505, _key_text(t), fontsize=6, va="top", ha="left",
+                     linespacing=1.25)
+        fig.text(0.012, 0.012, caption(result, frame, metric), fontsize=6, va="bottom",
+                 ha="left", color="#333333", linespacing=1.3)
+    else:
+        lines = textwrap.wrap(sub, 70)
+        ax.set_title(title, fontsize=9, fontweight="bold", loc="left", pad=4 + 8.5 * len(lines))
+        ax.annotate("\n".join(lines), (0, 1), xycoords="axes fraction", xytext=(0, 3),
+                    textcoords="offset points", fontsize=6.5, va="bottom", color="#333333")
+        ax.legend(handles=handles, title=classes.title, loc="lower left", fontsize=6,
+                  title_fontsize=6.5, frameon=False, alignment="left")
+    return ax
+
+
+def plot_groups(result: CoverageResult, metric: str = "coverage", frame: str | None = None,
+                service: int | str | None = None) -> "Figure":
+    """Draw the six groups as small multiples (2 × 3) with one classification and one legend.
+
+    Parameters
+    ----------
+    result : CoverageResult
+    metric : str
+        As in :func:`plot_group` (not ``level``, which is per service type).
+    frame : {"2010", "2013"}, optional
+        The polygons to draw on; defaults to the result's frame.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Six map axes (group order), then the legend; not managed by ``pyplot``.
+
+    Examples
+    --------
+    >>> fig = plot_groups(result, "coverage")           # doctest: +SKIP
+    >>> len(fig.axes)                                    # doctest: +SKIP
+    6
+    """
+    m = metric_info(metric)
+    if m.kind == "level":
+        raise ValueError("plot_groups maps whole groups; draw metric='level' with plot_group")
+    frame = str(frame or result.frame)
+    pooled = pd.concat([values(result, g, metric, None)["value"] for g in GROUPS])
+    mc = result.params.min_count
+    fig = _new_figure((8.0, 7.2))
+    tables = []
+    for i, g in enumerate(GROUPS):
+        shared = classify(pooled, metric, g.id)  # same bins, each group's own ramp
+        r, c = divmod(i, 3)
+        ax = fig.add_axes((0.005 + c * 0.332, 0.575 - r * 0.375, 0.325, 0.31))
+        ax.set_anchor("S")
+        t = map_table(result, g.id, metric, frame, None, shared)
+        tables.append(t)
+        _draw_polygons(ax, t, linewidth=0.35)
+        _draw_labels(ax, t, size=4.6)
+        _frame_axes(ax, t)
+        ax.set_title("\n".join(textwrap.wrap(f"{g.id}. {g.name}", 34)), fontsize=7.5,
+                     fontweight="bold", loc="left", pad=1, color="#000000")
+        ax.set_gid(f"panel-{g.id}")
+        ax.bins = shared.bins  # type: ignore[attr-defined]  # read by tests and report
+    fig.text(0.01, 0.99, f"Six service groups: {m.title}", fontsize=12, fontweight="bold",
+             va="top")
+    fig.text(0.01, 0.955, "\n".join(textwrap.wrap(subtitle(result, metric), 125)), fontsize=7.5,
+             va="top", color="#333333")
+    _shared_legend(fig, classify(pooled, metric, None), mc, metric)
+    fig.text(0.47, 0.19, "Province key", fontsize=6.5, fontweight="bold", va="top")
+    key = [f"{s} {n}" for s, n in zip(tables[0]["short"], tables[0]["name"])]
+    rows = math.ceil(len(key) / 4)
+    for j in range(4):
+        fig.text(0.47 + j * 0.13, 0.17, "\n".join(key[j * rows:(j + 1) * rows]), fontsize=5.3,
+                 va="top", linespacing=1.2)
+    fig.text(0.01, 0.006, caption(result, frame, metric), fontsize=5.5, va="bottom",
+             color="#333333")
+    return fig
+
+
+def _shared_legend(fig: "Figure", classes: Classes, min_count: int, metric: str) -> None:
+    """One legend for six ramps: each class as a row of six swatches, one per group."""
+    from matplotlib.patches import Rectangle
+
+    ax = fig.add_axes((0.01, 0.085, 0.44, 0.055))
+    ax.set_gid("legend")
+    ax.set_axis_off()
+    ramps = ([gap_ramp(len(classes.bins))] * len(GROUPS) if METRICS[metric].kind == "gap"
+             else [group_ramp(g, len(classes.bins)) for g in GROUPS])
+    extra = []
+    if min_count > 1 and METRICS[metric].kind == "count":
+        extra.append((SUPPRESSED_COLOUR, SUPPRESSED_HATCH, f"suppressed (<{min_count})"))
+    extra.append((MISSING_COLOUR, MISSING_HATCH, "no data"))
+    n = len(classes.labels) + len(extra)
+    ax.set_xlim(0, n)
+    ax.set_ylim(0, 1)
+    ax.text(0, 1.15, classes.title, fontsize=6.5, fontweight="bold", va="bottom",
+            transform=ax.transData)
+    w = 0.9 / len(GROUPS)
+    for i, label in enumerate(classes.labels):
+        for j, ramp in enumerate(ramps):
+            ax.add_patch(Rectangle((i + j * w, 0.45), w, 0.5, facecolor=ramp[i], edgecolor="none"))
+        ax.add_patch(Rectangle((i, 0.45), 0.9, 0.5, facecolor="none", edgecolor=EDGE_COLOUR,
+                               linewidth=0.4))
+        ax.text(i + 0.45, 0.3, label, fontsize=6, ha="center", va="top", gid="legend-entry")
+    for k, (face, hatch, label) in enumerate(extra, start=len(classes.labels)):
+        ax.add_patch(Rectangle((k, 0.45), 0.9, 0.5, facecolor=face, hatch=hatch,
+                               edgecolor=HATCH_COLOUR, linewidth=0.4))
+        ax.text(k + 0.45, 0.3, label, fontsize=6, ha="center", va="top", gid="legend-entry")
+
+

@@ -1,0 +1,280 @@
+"""Resolving records to provinces: the served and unresolved tables.
+
+Each distinct place text is resolved once with :func:`coverage.places.resolve_place`
+and joined back to the records (vectorised: fine for millions of rows); records with
+coordinates are located with :func:`coverage.boundaries.locate_sites`.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from coverage.errors import RecordsError
+from coverage.gazetteer import provinces, resolve_place, to_frame
+from coverage.settings import check_frame, default_frame
+from coverage.records.schema import SERVED_COLUMNS, UNRESOLVED_COLUMNS, RecordsSheet
+
+log = logging.getLogger(__name__)
+
+NO_PLACE = "no place given"
+OUTSIDE = "site outside Cambodia"
+INVALID_SITE = "invalid coordinates"
+BASIS_RANK = {"named": 0, "nationwide": 1, "site": 2}
+
+
+#: Served columns with few distinct values, stored as pandas categoricals.
+CATEGORICAL = ("province_code", "basis", "method", "fragment")
+
+
+def _area_table(texts: pd.Index, frame: str, spread: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Resolve each distinct area text once.
+
+    Returns the province rows (``_k`` = position in ``texts``, ``province_code``, ``basis``,
+    ``method``, ``fragment``) and the unplaced fragments (``_k``, ``fragment``, ``reason``).
+    """
+    placed, unplaced = [], []
+    for k, text in enumerate(texts):
+        if not text.strip():
+            continue
+        res = resolve_place(text, frame)
+        seen: set[str] = set()
+        for basis, wanted in (("named", True), ("nationwide", False)):
+            for m in res.matches:
+                if (m.method != "nationwide") is not wanted:
+                    continue
+                for code in to_frame(m.code, frame, spread):
+                    if code not in seen:
+                        seen.add(code)
+                        placed.append((k, code, basis, m.method, m.fragment or text))
+        unplaced.extend((k, u.fragment or text, u.reason) for u in res.unresolved)
+        if not seen and not res.unresolved:  # guard: every area text is accounted for
+            unplaced.append((k, text, "no place named"))
+    placed_df = pd.DataFrame(placed, columns=["_k", "province_code", "basis", "method", "fragment"])
+    placed_df = placed_df.sort_values(["_k", "province_code", "basis"], kind="stable")
+    placed_df["_code"] = placed_df["province_code"].astype(int)
+    placed_df["_basis"] = placed_df["basis"].map(BASIS_RANK).astype(int)
+    for col in CATEGORICAL:  # a few distinct values repeated millions of times: 1-2 byte codes
+        placed_df[col] = placed_df[col].astype("category")
+    unplaced_df = pd.DataFrame(unplaced, columns=["_k", "fragment", "reason"])
+    return placed_df, unplaced_df
+
+
+def _site_fragment(lon: pd.Series, lat: pd.Series) -> pd.Series:
+    return "lon " + lon.map("{:g}".format) + ", lat " + lat.map("{:g}".format)
+
+
+def _site_table(base: pd.DataFrame, lon: pd.Series, lat: pd.Series,
+                frame: str) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Served rows and unresolved rows of records with coordinates; mask of records with a site.
+
+    Each distinct (lon, lat) pair is located once.
+    """
+    from coverage.boundaries import locate_sites
+
+    has = lon.notna().to_numpy() & lat.notna().to_numpy()
+    pts = pd.DataFrame({"lon": lon.to_numpy()[has], "lat": lat.to_numpy()[has]})
+    keys = pts.drop_duplicates().reset_index(drop=True)
+    located = locate_sites(keys, "lon", "lat", frame) if len(keys) else keys.assign(
+        province_code=pd.Series(dtype="string"), site_status=pd.Series(dtype="string"))
+    sites = base[has].reset_index(drop=True).join(pts)
+    sites = sites.merge(located[["lon", "lat", "province_code", "site_status"]],
+                        on=["lon", "lat"], how="left", sort=False)
+    sites["fragment"] = _site_fragment(sites["lon"], sites["lat"])
+    inside = sites["site_status"].eq("inside").to_numpy()
+    served = sites[inside].assign(basis="site", method="site",
+                                  province_code=lambda d: d["province_code"].astype(str),
+                                  _code=lambda d: d["province_code"].astype(int),
+                                  _basis=BASIS_RANK["site"])
+    bad = sites[~inside & sites["site_status"].isin(["outside", "invalid"]).to_numpy()]
+    unresolved = bad.assign(reason=np.where(bad["site_status"] == "outside", OUTSIDE,
+                                            INVALID_SITE))[["_order", "record_id", "fragment", "reason"]]
+    return served, unresolved, has
+
+
+def _expand(base: pd.DataFrame, codes: np.ndarray, table: pd.DataFrame) -> pd.DataFrame:
+    """Join ``table`` (rows keyed by ``_k``, sorted) to the records whose area has code ``_k``.
+
+    A vectorised one-to-many join that keeps record order and the order of ``table``.
+    """
+    counts = np.bincount(table["_k"].to_numpy(dtype=np.int64), minlength=codes.max(initial=-1) + 1)
+    counts = np.append(counts, 0)  # code -1: missing area text
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    per_record = counts[codes]
+    rec = np.repeat(np.arange(len(codes)), per_record)
+    first_out = np.concatenate([[0], np.cumsum(per_record)[:-1]])
+    row = np.repeat(starts[codes] - first_out, per_record) + np.arange(per_record.sum())
+    out = base.iloc[rec].reset_index(drop=True)
+    for col in table.columns.drop("_k"):
+        out[col] = table[col].array.take(row)  # keeps categorical columns categorical
+    return out
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate served parts, keeping :data:`CATEGORICAL` columns categorical."""
+    if len(parts) == 1:
+        return parts[0]
+    parts = [p.copy(deep=False) for p in parts]
+    for col in CATEGORICAL:
+        cats = sorted(set().union(*(set(pd.Series(p[col]).dropna().unique()) for p in parts)))
+        for p in parts:
+            p[col] = pd.Categorical(p[col], categories=cats)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _in_order(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Stable sort by integer key columns; no copy when already in order."""
+    key = np.zeros(len(df), dtype=np.int64)
+    for k, scale in zip(keys, (128, 4, 1)[-len(keys):] if len(keys) > 1 else (1,)):
+        key += df[k].to_numpy(dtype=np.int64) * scale
+    if (np.diff(key) < 0).any():
+        df = df.iloc[np.argsort(key, kind="stable")]
+    return df.reset_index(drop=True)
+
+
+def resolve_records(records: RecordsSheet | pd.DataFrame, frame: str | None = None, *,
+                    spread: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Resolve each record's places to provinces of ``frame``.
+
+    Each distinct ``area_text`` is resolved once with
+    :func:`coverage.places.resolve_place` and joined back to the records (vectorised:
+    fine for millions of rows). Records with ``lon``/``lat`` are located with
+    :func:`coverage.boundaries.locate_sites`.
+
+    Decisions
+    ---------
+    * ``basis``: ``named`` for provinces the text names, ``nationwide`` for provinces
+      reached only through a nationwide claim (named *and* nationwide -> one ``named``
+      row), ``site`` for a located site. A province reached by both text and site keeps
+      both rows.
+    * Codes are crosswalked with :func:`coverage.places.to_frame`; two fragments that
+      land on the same province of the frame give one row (the first fragment in text
+      order).
+    * Unresolved rows: every unplaced fragment (reason from the gazetteer), a record with
+      no area and no coordinates (``"no place given"``), a site outside every province
+      (``"site outside Cambodia"``) or with unusable coordinates (``"invalid
+      coordinates"``). A site's ``fragment`` is written ``"lon 104.9, lat 11.55"``.
+    * Order: served by record order, then ``province_code``, then ``basis``; unresolved by
+      record order, fragments in text order, then site problems.
+
+    Parameters
+    ----------
+    records : RecordsSheet or pandas.DataFrame
+        From :func:`read_records` or :func:`load_forum_records`, or a records table.
+    frame : {"2010", "2013"}, optional
+        Province frame of the output; default :func:`coverage.settings.default_frame`
+        of the source (2010 for the forum's records, 2013 otherwise).
+    spread : bool
+        Passed to :func:`coverage.places.to_frame`: on the 2013 frame, read Kampong Cham
+        as the 2010 province (it then also covers Tbong Khmum).
+
+    Returns
+    -------
+    served, unresolved : pandas.DataFrame
+        The served and unresolved tables of docs/architecture.md. Every ``record_id``
+        appears in at least one of them.
+
+    Examples
+    --------
+    >>> from coverage.records import load_forum_records
+    >>> served, unresolved = resolve_records(load_forum_records())
+    >>> sorted(served["basis"].unique())
+    ['named', 'nationwide']
+    >>> served["province_code"].nunique()
+    24
+    """
+    if isinstance(records, RecordsSheet):
+        frame = check_frame(frame or default_frame(records.source))
+        records = records.records
+    else:
+        frame = check_frame(frame or default_frame(""))
+    missing = [c for c in ("record_id", "group_id", "service_id", "institution", "area_text")
+               if c not in records.columns]
+    if missing:
+        raise RecordsError(f"not a records table: no column(s) {', '.join(missing)}",
+                           column=missing[0])
+    n = len(records)
+    base = pd.DataFrame({
+        "_order": np.arange(n),
+        "record_id": records["record_id"].astype(str).to_numpy(),
+        "group_id": records["group_id"].to_numpy(),
+        "service_id": pd.array(records["service_id"], dtype="Int64"),
+        "institution": records["institution"].to_numpy(),
+    })
+    codes, texts = pd.factorize(records["area_text"].to_numpy(), sort=False)
+    texts = pd.Index([t if isinstance(t, str) else "" for t in texts])
+    placed, unplaced = _area_table(texts, frame, spread)
+    served = _expand(base, codes, placed)
+    unresolved = _expand(base[["_order", "record_id"]], codes, unplaced)
+    blank = np.append(texts.str.strip() == "", True)  # code -1 (missing) is blank too
+    has_area = ~blank[codes]
+    has_site = np.zeros(n, dtype=bool)
+    parts_served, parts_unresolved = [served], [unresolved]
+    if "lon" in records.columns and "lat" in records.columns:
+        lon = pd.to_numeric(records["lon"], errors="coerce").astype(float)
+        lat = pd.to_numeric(records["lat"], errors="coerce").astype(float)
+        site_served, site_unresolved, has_site = _site_table(base, lon, lat, frame)
+        parts_served.append(site_served)
+        parts_unresolved.append(site_unresolved)
+    nothing = base.loc[~has_area & ~has_site, ["_order", "record_id"]]
+    parts_unresolved.append(nothing.assign(fragment="", reason=NO_PLACE))
+
+    names = provinces(frame).set_index("code")["name"]
+    served = _in_order(_concat(parts_served), ["_order", "_code", "_basis"])
+    served["province"] = served["province_code"].map(names)
+    served = served[list(SERVED_COLUMNS)]
+    unresolved = _in_order(pd.concat(parts_unresolved, ignore_index=True), ["_order"])
+    unresolved = unresolved[list(UNRESOLVED_COLUMNS)].astype(str)
+    log.info("resolve_records (frame %s): %d records, %d served rows, %d unresolved rows",
+             frame, n, len(served), len(unresolved))
+    return served, unresolved
+
+
+def review_table(records: RecordsSheet | pd.DataFrame, frame: str | None = None) -> pd.DataFrame:
+    """How each distinct place text of a records table is read, one row per fragment.
+
+    Parameters
+    ----------
+    records : RecordsSheet or pandas.DataFrame
+        Records (``area_text`` column).
+    frame : {"2010", "2013"}, optional
+        Province frame; default as in :func:`resolve_records`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_text``, ``records`` (how many records use it), ``fragment``,
+        ``province_code``, ``province``, ``method``, ``score``, ``status``
+        (``placed``, ``nationwide`` or ``unresolved``) and ``reason``; in order of first use.
+    """
+    if isinstance(records, RecordsSheet):
+        frame = check_frame(frame or default_frame(records.source))
+        records = records.records
+    frame = check_frame(frame or default_frame(""))
+    texts = records["area_text"].astype("string").fillna("")
+    uses = texts.value_counts(sort=False)
+    names = _province_names(frame)
+    rows = []
+    for text in dict.fromkeys(texts):
+        res = resolve_place(text, frame)
+        n = int(uses[text])
+        if res.nationwide:
+            rows.append((text, n, text, "", "", "nationwide", None, "nationwide", ""))
+        for m in res.matches:
+            if m.method == "nationwide":
+                continue
+            rows.append((text, n, m.fragment, m.code, names.get(m.code, ""), m.method,
+                         round(float(m.score), 1) if m.score is not None else None,
+                         "placed", ""))
+        for u in res.unresolved:
+            rows.append((text, n, u.fragment, "", "", "", None, "unresolved", u.reason))
+        if not (res.nationwide or res.matches or res.unresolved):
+            rows.append((text, n, text, "", "", "", None, "unresolved", "no place given"))
+    return pd.DataFrame(rows, columns=["area_text", "records", "fragment", "province_code",
+                                       "province", "method", "score", "status", "reason"])
+
+
+def _province_names(frame: str) -> dict[str, str]:
+    table = provinces(frame)
+    return dict(zip(table["code"], table["name"]))

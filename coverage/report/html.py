@@ -1,0 +1,65 @@
+"""HTML building blocks of the report: style, escaping, tables and inline figures."""
+from __future__ import annotations
+
+import base64
+import html
+
+import pandas as pd
+
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b1b1b;
+max-width:1100px;margin:0 auto;padding:1.5rem;line-height:1.45;background:#fff}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #1F3A93;padding-bottom:.2rem;
+margin-top:2.2rem}h3{margin-bottom:.3rem}
+.meta{color:#444}table.params{width:auto}table{border-collapse:collapse;margin:.4rem 0 1rem;font-size:.88rem;width:100%}
+th,td{border:1px solid #bbb;padding:.25rem .45rem;text-align:left;vertical-align:top}
+th{background:#eef1f7}td.num,th.num{text-align:right}
+figure{margin:1rem 0;text-align:center}figure img{max-width:100%;height:auto}
+figcaption{font-size:.85rem;color:#444}.swatch{display:inline-block;width:.8em;height:.8em;
+margin-right:.35em;border:1px solid #555;vertical-align:baseline}
+ul.findings li{margin-bottom:.2rem}.kind{font-weight:600}
+@media print{body{max-width:none;padding:0;font-size:10pt}h2{break-after:avoid}
+figure,table,tr{break-inside:avoid}a{color:inherit;text-decoration:none}}
+"""
+
+
+
+def escape(value: object) -> str:
+    return html.escape("" if value is None or value is pd.NA else str(value))
+
+
+def swatch(colour: str) -> str:
+    return f"<span class=\"swatch\" style=\"background:{escape(colour)}\"></span>"
+
+
+def html_table(df: pd.DataFrame) -> str:
+    head = "".join(f"<th>{escape(c)}</th>" for c in df.columns)
+    rows = []
+    for rec in df.itertuples(index=False):
+        cells = []
+        for value in rec:
+            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            cells.append(f"<td class=\"num\">{cell(value)}</td>" if numeric
+                         else f"<td>{cell(value)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def cell(value: object) -> str:
+    """A table cell as HTML text: lists joined, floats to 3 significant digits."""
+    if isinstance(value, (list, tuple)):
+        return escape("; ".join(str(v) for v in value))
+    if isinstance(value, float):
+        return "" if pd.isna(value) else escape(f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}")
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return escape(value)
+
+
+def figure(png: bytes, caption: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return (f"<figure><img alt=\"{escape(caption)}\" src=\"data:image/png;base64,{data}\">"
+            f"<figcaption>{escape(caption)}</figcaption></figure>")

@@ -1,0 +1,185 @@
+"""The sections of the report, in reading order."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from coverage.report.html import escape, figure, html_table, swatch
+from coverage.scores import CoverageResult, format_suppressed
+from coverage.sources import SOURCES, boundary_source, user_source
+from coverage.settings import TOP_N
+from coverage.taxonomy import GROUPS
+
+FIGURE_DPI = 150
+RANK_COLUMNS = {
+    "gap_rank": "rank", "province": "province", "coverage": "coverage",
+    "providers_local": "local providers", "providers_nationwide": "nationwide providers",
+    "gap": "gap", "missing_services": "missing service types",
+    "nationwide_only_services": "offered only nationwide",
+}
+
+METHOD = (
+    "Each record says which institution offers which service type of which group, and "
+    "where. Its place text is split into fragments and matched to provinces: exact and "
+    "alias names, known towns and districts, then fuzzy matching for misspellings; "
+    "&ldquo;24 capital/provinces&rdquo; and similar phrases mark a nationwide offer, which "
+    "counts in every province with a reduced weight (the <em>nationwide weight</em>). "
+    "For each province and group, <em>coverage</em> is the share of the group's service "
+    "types offered there, counting a nationwide offer at the nationwide weight. The "
+    "<em>gap</em> combines low coverage with need (population where no other need "
+    "table is given), and provinces are ranked by gap: rank 1 is the most underserved. "
+    "The missing service types are those no provider, local or nationwide, offers in the "
+    "province. Counts below the minimum count are suppressed so that small numbers "
+    "cannot identify anyone. Places that could not be resolved are listed below and "
+    "never silently dropped."
+)
+
+
+
+def header(result: CoverageResult, title: str, run_date: str, min_count: int) -> str:
+    from coverage import __version__  # the package's own version, set in its __init__
+
+    p = result.params
+    frame = result.frame
+    n_provinces = result.by_province["province_code"].nunique()
+    n_records = result.served["record_id"].nunique() if len(result.served) else 0
+    n_unresolved = len(result.unresolved)
+    records = "the forum's records (bundled)" if p.records == "forum" else p.records
+    rows = [("Date of run", run_date), ("Records", records),
+            ("Province frame", f"{frame} ({n_provinces} provinces)")]
+    rows += [(k.replace("_", " ").capitalize(), getattr(p, k)) for k in sorted(vars(p))
+             if k not in ("records", "frame") and getattr(p, k) is not None]
+    rows += [("Records placed on the map", count_text(n_records, min_count)),
+             ("Unresolved place fragments", count_text(n_unresolved, min_count)),
+             ("kh-coverage version", __version__)]
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    return (f"<header><h1>{escape(title)}</h1>\n<p class=\"meta\">Generated on {escape(run_date)} by "
+            f"kh-coverage {escape(__version__)}.</p>\n<table class=\"params\">{body}</table>"
+            "</header>")
+
+
+def maps_section(result: CoverageResult, maps_dir: Path | None) -> str:
+    parts = ["<section id=\"maps\"><h2>Coverage maps</h2>",
+             figure(_map_png(result, "coverage", maps_dir),
+                     "Coverage of each service group by province: the share of the group's "
+                     "service types available, a nationwide offer counting at the nationwide "
+                     "weight."),
+             "<h2 id=\"gap-map\">Gap map</h2>",
+             figure(_map_png(result, "gap", maps_dir),
+                     "Gap of each service group by province: need times the share of service "
+                     "types missing. Darker provinces are more underserved."),
+             "</section>"]
+    return "\n".join(parts)
+
+
+def _map_png(result: CoverageResult, metric: str, maps_dir: Path | None) -> bytes:
+    """The small multiples of a metric as PNG: from ``maps_dir`` if saved there, else drawn."""
+    if maps_dir is not None:
+        saved = Path(maps_dir) / f"all_groups_{metric}.png"
+        if saved.is_file():
+            return saved.read_bytes()
+    from coverage.maps import plot_groups
+
+    fig = plot_groups(result, metric)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": "kh-coverage"},
+                facecolor="#FFFFFF")
+    fig.clear()
+    return buf.getvalue()
+
+
+def ranking_section(result: CoverageResult, min_count: int) -> str:
+    parts = ["<section id=\"underserved\"><h2>Most underserved provinces per group</h2>",
+             f"<p>The {TOP_N} provinces with the largest gap in each group (rank 1 = most "
+             "underserved), and the service types no provider offers there.</p>"]
+    for g in GROUPS:
+        table = format_suppressed(result.rank(g.id, TOP_N), min_count)
+        cols = [c for c in RANK_COLUMNS if c in table.columns]
+        shown = table[cols].rename(columns=RANK_COLUMNS)
+        parts.append(f"<h3>{swatch(g.colour)}{g.id}. {escape(g.name)}</h3>")
+        parts.append(html_table(shown))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def findings_section(findings: pd.DataFrame | None) -> str:
+    parts = ["<section id=\"findings\"><h2>Gaps and recommendations</h2>",
+             "<p>As the practitioners wrote them, per service group (forum-wide findings "
+             "first).</p>"]
+    if findings is None or findings.empty:
+        parts.append("<p>No gaps or recommendations were supplied with these records.</p>")
+        parts.append("</section>")
+        return "\n".join(parts)
+    names = {0: "Forum-wide"} | {g.id: f"{g.id}. {g.name}" for g in GROUPS}
+    for gid in sorted(findings["group_id"].astype(int).unique()):
+        sub = findings[findings["group_id"].astype(int) == gid]
+        parts.append(f"<h3>{escape(names.get(gid, str(gid)))}</h3>")
+        for kind, label in (("gap", "Gaps"), ("recommendation", "Recommendations")):
+            texts = sub.loc[sub["kind"] == kind, "text"].tolist()
+            if texts:
+                items = "".join(f"<li>{escape(t)}</li>" for t in texts)
+                parts.append(f"<p class=\"kind\">{label}</p><ul class=\"findings\">{items}</ul>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def unresolved_section(result: CoverageResult, min_count: int) -> str:
+    parts = ["<section id=\"unresolved\"><h2>Unresolved places</h2>"]
+    unresolved = result.unresolved
+    if unresolved.empty:
+        parts.append("<p>Every place in the records was resolved to a province.</p>")
+    else:
+        parts.append(f"<p>{escape(count_text(len(unresolved), min_count))} place fragments could not "
+                     "be placed in a province. They are not on the maps; fix them in the "
+                     "records sheet (<code>kh-coverage resolve</code> shows how each place was "
+                     "read).</p>")
+        records = None if result.records is None else result.records.records
+        parts.append(html_table(_with_context(unresolved, records)))
+    rejected = result.rejected
+    if len(rejected):
+        parts.append("<h3>Rejected rows</h3><p>Rows of the records sheet that could not be "
+                     "used at all.</p>")
+        parts.append(html_table(rejected))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _with_context(unresolved: pd.DataFrame, records: pd.DataFrame | None) -> pd.DataFrame:
+    """Unresolved fragments with the institution and the full place text of their record."""
+    if records is None or not {"record_id", "institution", "area_text"} <= set(records.columns):
+        return unresolved
+    context = pd.DataFrame({"record_id": records["record_id"].astype(str).to_numpy(),
+                            "institution": records["institution"].to_numpy(),
+                            "place text": records["area_text"].to_numpy()})
+    out = pd.DataFrame(unresolved).copy()
+    out.attrs = {}
+    out["record_id"] = out["record_id"].astype(str)
+    out = out.merge(context.drop_duplicates("record_id"), on="record_id", how="left",
+                    validate="many_to_one")
+    first = ["record_id", "institution", "place text"]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+def method_section() -> str:
+    return f"<section id=\"method\"><h2>Method in brief</h2><p>{METHOD}</p></section>"
+
+
+def sources_section(result: CoverageResult) -> str:
+    p = result.params
+    boundaries = (user_source("Boundaries", p.boundaries) if p.boundaries
+                  else boundary_source(p.frame))
+    services = SOURCES["forum"] if p.records == "forum" else user_source("Service records",
+                                                                           p.records)
+    items = "".join(f"<dt>{escape(s.title)}</dt><dd>{escape(s.citation)} Licence: "
+                    f"{escape(s.licence)}.</dd>"
+                    for s in (services, boundaries, SOURCES["population"], SOURCES["software"]))
+    return f"<section id=\"sources\"><h2>Sources and licences</h2><dl>{items}</dl></section>"
+
+
+def count_text(n: int, min_count: int) -> str:
+    """A count as published: below the minimum count (and above zero) it is suppressed."""
+    return f"fewer than {min_count}" if 0 < n < min_count else str(n)
+
+
