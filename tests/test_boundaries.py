@@ -14,7 +14,7 @@ import shapely
 from coverage.boundaries import (CAMBODIA_AREA_KM2, BoundaryError, check_provinces, load_population,
                                  load_provinces, locate_sites, read_population_table, shapefile_dir)
 from coverage.gazetteer import provinces
-from coverage.records import RecordsError
+from coverage.errors import RecordsError
 
 SHARED = Path("/work/shared/data")
 GEOBOUNDARIES = SHARED / "boundaries" / "khm_adm1_geoboundaries.geojson"

@@ -163,7 +163,7 @@ def test_resolve_can_save_the_review_table(tmp_path, capsys):
 def test_template_is_a_readable_records_sheet(tmp_path, capsys, suffix):
     path = tmp_path / f"my_services{suffix}"
     assert main(["template", str(path)]) == 0
-    records = read_records(path)
+    records = read_records(path).records
     assert len(records) == 2
     assert records["area_text"].str.len().gt(0).all()
     assert set(records["group_id"]) <= set(range(1, 7))
@@ -357,13 +357,8 @@ def test_need_file_must_cover_the_frame(tmp_path, capsys):
     assert "'25' is not one of the provinces scored" in capsys.readouterr().err
 
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "boundaries"
-
-
-def test_boundaries_file_from_the_user(tmp_path, capsys):
-    layer = SHARED / "khm_adm1_geoboundaries.geojson"
-    if not layer.is_file():
-        pytest.skip("shared reference boundaries are absent")
+def test_boundaries_file_from_the_user(tmp_path, capsys, shared):
+    layer = shared("data/boundaries/khm_adm1_geoboundaries.geojson")
     sheet = _sheet(tmp_path / "s.csv", "institution,group,area\nWorld Hope,shelter,Siem Reap\n")
     out = tmp_path / "out"
     assert main(["run", str(sheet), "--out", str(out), "--boundaries", str(layer), "--quiet",
@@ -377,7 +372,7 @@ def test_boundaries_file_from_the_user(tmp_path, capsys):
 
 # --- every broken input: exit code 2, the message, no traceback, no output ---------------
 
-from test_records import CASES, BAD  # noqa: E402  (the table of tests/data/bad/EXPECTED.md)
+from bad_cases import BAD, CASES  # noqa: E402  (the table of tests/data/bad/EXPECTED.md)
 
 
 @pytest.mark.parametrize("name,row,column,words", CASES, ids=[c[0] for c in CASES])

@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 from matplotlib.colors import to_hex
 
 from coverage import maps
+from coverage.maps import colours
+from coverage.maps.draw import caption
+from coverage.sources import SOURCES, boundary_source
 from coverage.scores import analyze
 from coverage.taxonomy import GROUPS
 
@@ -86,7 +89,7 @@ def test_zero_provider_and_missing_look_different(forum):
     faces, hatches = _faces(ax), _hatches(ax)
     assert len(faces) == 25
     assert len({faces[zero], faces[some], faces["25"]}) == 3
-    assert hatches["25"] == maps.MISSING_HATCH and not hatches[zero] and not hatches[some]
+    assert hatches["25"] == colours.MISSING_HATCH and not hatches[zero] and not hatches[some]
     assert "no data" in _legend_texts(ax)
     caption = [t.get_text() for t in ax.figure.texts if t.get_text().startswith("Services")][0]
     assert "OpenStreetMap" in caption and "ODbL" in caption
@@ -99,9 +102,9 @@ def test_suppressed_counts_have_their_own_class(forum_k3):
     assert len(hidden) and len(shown)
     ax = maps.plot_group(forum_k3, 1, metric="providers_local", frame="2013")
     faces = _faces(ax)
-    assert {faces[c] for c in hidden} == {maps.SUPPRESSED_COLOUR}
-    assert maps.SUPPRESSED_COLOUR not in {faces[c] for c in shown}
-    assert faces["25"] == maps.MISSING_COLOUR != maps.SUPPRESSED_COLOUR
+    assert {faces[c] for c in hidden} == {colours.SUPPRESSED_COLOUR}
+    assert colours.SUPPRESSED_COLOUR not in {faces[c] for c in shown}
+    assert faces["25"] == colours.MISSING_COLOUR != colours.SUPPRESSED_COLOUR
     assert _legend_texts(ax)[-2:] == ["suppressed (<3)", "no data"]
     # scores are never suppressed: no such class on a coverage map
     assert "suppressed (<3)" not in _legend_texts(maps.plot_group(forum_k3, 1, "coverage"))
@@ -240,7 +243,7 @@ def test_ramps_keep_their_order_in_greyscale_and_for_colour_blind_readers(ramp):
         sim = np.diff([maps.lightness(_simulate(c, m)) for c in ramp])
         assert (sim < -8).all(), (name, sim)
     for c in ramp:  # and none is mistaken for "no data" or "suppressed"
-        assert c.upper() not in (maps.MISSING_COLOUR, maps.SUPPRESSED_COLOUR)
+        assert c.upper() not in (colours.MISSING_COLOUR, colours.SUPPRESSED_COLOUR)
 
 
 def test_ramps_keep_the_pin_hue():
@@ -290,12 +293,13 @@ def test_save_maps_rejects_low_dpi_and_unknown_formats(forum, tmp_path):
         maps.save_maps(forum, tmp_path, formats=("jpg",))
 
 
-def test_caption_names_user_records():
-    stub = types.SimpleNamespace(params={"records": "/data/sheets/partners_2024.xlsx",
-                                         "need": "population"})
-    text = maps._caption(stub, "2013", "gap")
-    assert text.splitlines() == ["Services: partners_2024.xlsx", maps.BOUNDARY_SOURCES["2013"],
-                                 maps.POPULATION_SOURCE]
+def test_caption_names_user_records(tmp_path):
+    sheet = tmp_path / "partners_2024.csv"
+    sheet.write_text("institution,group,area\nWorld Hope,shelter,Siem Reap\n", encoding="utf-8")
+    text = caption(analyze(sheet), "2013", "gap")
+    assert text.splitlines() == ["Services: partners_2024.csv", boundary_source("2013").caption,
+                                 SOURCES["population"].caption]
+    assert str(tmp_path) not in text
 
 
 # ----------------------------------------------------------------------------- interactive
@@ -327,7 +331,7 @@ def test_min_count_5_leaves_no_small_number_in_any_legend(tmp_path):
         fig = maps.plot_groups(result, metric)
         shown = [t.get_text() for ax in fig.axes for t in ax.texts if "legend" in str(t.get_gid())]
         assert shown and not [t for t in shown if small.search(t.replace("<5", ""))], shown
-    assert "Services: cases.csv" in maps._caption(result, "2013", "providers")
+    assert "Services: cases.csv" in caption(result, "2013", "providers")
 
 
 @settings(max_examples=200, deadline=None)

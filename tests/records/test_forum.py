@@ -15,7 +15,7 @@ import pytest
 from coverage.records import load_forum_records
 from coverage.taxonomy import get_group, get_service, services_table
 
-REPORT = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_a512bf7b4e73695b.txt"
+from conftest import shared_path
 
 COLUMNS = ["record_id", "group_id", "group", "service_id", "service", "institution", "programme",
            "area_text", "referral", "gaps", "recommendations", "notes", "source_line"]
@@ -52,7 +52,7 @@ FIRST_TABLE_LINE, LAST_TABLE_LINE = 407, 633
 
 @pytest.fixture(scope="module")
 def records() -> pd.DataFrame:
-    return load_forum_records()
+    return load_forum_records().records
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +64,7 @@ def findings() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def report() -> list[str]:
-    if not REPORT.exists():
-        pytest.skip(f"report text not available at {REPORT}")
-    return REPORT.read_text(encoding="utf-8").split("\n")
+    return shared_path("seed/000_a512bf7b4e73695b.txt").read_text(encoding="utf-8").split("\n")
 
 
 def _clean(text: str) -> str:

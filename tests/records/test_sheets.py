@@ -10,27 +10,11 @@ import pandas as pd
 import pytest
 
 from coverage.gazetteer import provinces
-from coverage.records import (RECORD_COLUMNS, SERVED_COLUMNS, UNRESOLVED_COLUMNS, RecordsError,
-                              load_forum_records, read_records, resolve_records)
+from coverage.errors import RecordsError
+from coverage.records import load_forum_records, read_records, resolve_records
+from coverage.records.schema import RECORD_COLUMNS, SERVED_COLUMNS, UNRESOLVED_COLUMNS
 
-DATA = Path(__file__).parent / "data"
-BAD, GOOD = DATA / "bad", DATA / "good"
-
-
-def _expected() -> list[tuple[str, int | None, str | None, list[str]]]:
-    """The table of bad/EXPECTED.md: file, row, column, key words."""
-    cases = []
-    for line in (BAD / "EXPECTED.md").read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) != 4 or not cells[0].endswith((".csv", ".xlsx")):
-            continue
-        name, row, column, words = cells
-        cases.append((name, None if row == "-" else int(row), None if column == "-" else column,
-                      [w.strip() for w in words.split(";")]))
-    return cases
-
-
-CASES = _expected()
+from bad_cases import BAD, CASES, DATA, GOOD
 
 
 def test_expected_lists_every_bad_file():
@@ -90,7 +74,7 @@ def test_records_error_attributes():
 # ----------------------------------------------------------------- valid sheets
 
 def test_cp1252_sheet_loads():
-    records = read_records(GOOD / "cp1252.csv")
+    records = read_records(GOOD / "cp1252.csv").records
     assert records.loc[0, "area_text"] == "Kampóng Cham"
     served, unresolved = resolve_records(records)
     assert served["province_code"].tolist() == ["03"]
@@ -98,27 +82,29 @@ def test_cp1252_sheet_loads():
 
 
 def test_bom_and_messy_headers():
-    records = read_records(GOOD / "bom.csv")
-    assert list(records.columns) == RECORD_COLUMNS
+    records = read_records(GOOD / "bom.csv").records
+    assert list(records.columns) == list(RECORD_COLUMNS)
     assert records.loc[0, ["institution", "group_id", "area_text"]].tolist() == [
         "World Hope", 3, "PNH- SRP"]
     assert pd.isna(records.loc[0, "service_id"]) and pd.isna(records.loc[0, "service"])
 
 
 def test_semicolon_and_tab_delimiters():
-    semi = read_records(GOOD / "semicolon.csv")
+    semi = read_records(GOOD / "semicolon.csv").records
     assert semi.loc[0, ["group_id", "service_id", "service"]].tolist() == [
         4, 4, "Start-up capital assistance"]
-    tab = read_records(GOOD / "tab.tsv")
-    assert tab.attrs["extra_columns"] == ["Donor"]
+    sheet = read_records(GOOD / "tab.tsv")
+    tab = sheet.records
+    assert sheet.extra_columns == ("Donor",)
     assert tab.loc[0, "Donor"] == "none listed"
     assert tab.loc[0, "area_text"] == "Pailin"
 
 
 def test_header_on_row_3_and_sheet_choice():
-    records = read_records(GOOD / "header_on_row_3.xlsx")
-    assert records.attrs["sheet"] == "records"
-    assert records.attrs["header_row"] == 3
+    sheet = read_records(GOOD / "header_on_row_3.xlsx")
+    records = sheet.records
+    assert sheet.sheet == "records"
+    assert sheet.header_row == 3
     assert records["record_id"].tolist() == ["R0001", "R0002"]
     assert records["group_id"].tolist() == [3, 3]
     assert records["service_id"].tolist() == [1, 1]  # 1.0 from Excel reads as 1
@@ -128,7 +114,7 @@ def test_header_on_row_3_and_sheet_choice():
 
 def test_sheet_argument_picks_one():
     records = read_records(BAD / "two_sheets.xlsx", sheet="2010")
-    assert records.attrs["sheet"] == "2010" and len(records) == 2
+    assert records.sheet == "2010" and len(records) == 2
     with pytest.raises(RecordsError, match="no sheet named '2011'.*'2009', '2010'"):
         read_records(BAD / "two_sheets.xlsx", sheet="2011")
     with pytest.raises(RecordsError, match="only to Excel"):
@@ -136,8 +122,8 @@ def test_sheet_argument_picks_one():
 
 
 def test_rejected_rows_are_listed_not_dropped():
-    records = read_records(GOOD / "rejected.csv")
-    rejected = records.attrs["rejected"]
+    sheet = read_records(GOOD / "rejected.csv")
+    records, rejected = sheet.records, sheet.rejected
     assert records["record_id"].tolist() == ["A1", "A4"]
     assert list(rejected.columns) == ["row", "record_id", "reason"]
     assert rejected.values.tolist() == [[3, "A2", "no institution given"],
@@ -145,10 +131,6 @@ def test_rejected_rows_are_listed_not_dropped():
     # a group-level claim and a service found without its group
     assert pd.isna(records.loc[0, "service_id"])
     assert records.loc[1, ["group_id", "service_id"]].tolist() == [6, 1]
-    # the DataFrame in attrs must not break ordinary pandas operations
-    assert records.astype(str).shape == records.shape
-    assert len(pd.concat([records, records.copy()])) == 4
-    assert len(records.merge(records[["record_id"]], on="record_id")) == 2
 
 
 def test_unknown_service_without_group_suggests(tmp_path):
@@ -162,26 +144,27 @@ def test_unknown_service_without_group_suggests(tmp_path):
 def test_service_by_name_without_group(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("Institution,Service,Area\nKK,vocational training,PP\n", encoding="utf-8")
-    records = read_records(path)
+    records = read_records(path).records
     assert records.loc[0, ["group_id", "service_id", "service"]].tolist() == [
         4, 6, "Vocational training"]
 
 
 def test_forum_records_round_trip(tmp_path):
-    forum = load_forum_records()
+    forum = load_forum_records().records
     path = tmp_path / "forum.csv"
     forum.to_csv(path, index=False)
-    back = read_records(path)
-    assert back.attrs["extra_columns"] == ["source_line"]
+    sheet = read_records(path)
+    back = sheet.records
+    assert sheet.extra_columns == ("source_line",)
     assert back["record_id"].tolist() == forum["record_id"].tolist()
     for col in RECORD_COLUMNS:
         assert back[col].astype(str).tolist() == forum[col].astype(str).tolist(), col
-    assert back.attrs["rejected"].empty
+    assert sheet.rejected.empty
 
 
 def test_same_input_same_output():
-    a = read_records(GOOD / "header_on_row_3.xlsx")
-    b = read_records(GOOD / "header_on_row_3.xlsx")
+    a = read_records(GOOD / "header_on_row_3.xlsx").records
+    b = read_records(GOOD / "header_on_row_3.xlsx").records
     pd.testing.assert_frame_equal(a, b)
 
 
@@ -204,7 +187,7 @@ FORUM_UNRESOLVED = {
 
 @pytest.fixture(scope="module")
 def forum():
-    return load_forum_records()
+    return load_forum_records().records
 
 
 @pytest.fixture(scope="module")
@@ -214,8 +197,8 @@ def forum_2010(forum):
 
 def test_forum_every_record_accounted_for(forum, forum_2010):
     served, unresolved = forum_2010
-    assert list(served.columns) == SERVED_COLUMNS
-    assert list(unresolved.columns) == UNRESOLVED_COLUMNS
+    assert list(served.columns) == list(SERVED_COLUMNS)
+    assert list(unresolved.columns) == list(UNRESOLVED_COLUMNS)
     accounted = set(served["record_id"]) | set(unresolved["record_id"])
     assert accounted == set(forum["record_id"])
     blank = set(forum.loc[forum["area_text"].str.strip() == "", "record_id"])
@@ -286,7 +269,7 @@ def test_sites_and_area_both_kept(tmp_path):
 def test_spread_on_2013(tmp_path):
     path = tmp_path / "kc.csv"
     path.write_text("institution,group,area\nDestiny Rescue,shelter,Kampong Cham\n", encoding="utf-8")
-    records = read_records(path)
+    records = read_records(path).records
     assert resolve_records(records, "2013")[0]["province_code"].tolist() == ["03"]
     assert resolve_records(records, "2013", spread=True)[0]["province_code"].tolist() == ["03", "25"]
     tbk = records.assign(area_text="Tbong Khmum")
@@ -294,7 +277,7 @@ def test_spread_on_2013(tmp_path):
 
 
 def test_resolve_logs_summary(forum, caplog):
-    with caplog.at_level(logging.INFO, logger="coverage.records"):
+    with caplog.at_level(logging.DEBUG, logger="coverage.records"):
         resolve_records(forum, frame="2010")
     assert re.search(r"143 records, \d+ served rows, 14 unresolved", caplog.text)
 

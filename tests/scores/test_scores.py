@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coverage.records import RecordsError
-from coverage.scores import COUNT_COLUMNS, analyze, format_suppressed, score, sensitivity, \
+from coverage.errors import RecordsError
+from coverage.scores.tables import COUNT_COLUMNS
+from coverage.scores import analyze, format_suppressed, score, sensitivity, \
     suggest_expansion
 from coverage.taxonomy import services_table
 
@@ -164,7 +165,7 @@ def test_need_gap_and_rank(served):
     assert g3["need"].tolist() == [0.25, 1.0, 0.5]
     assert g3["gap"].tolist() == pytest.approx([0.0, 0.75, 0.375])
     assert g3["gap_rank"].tolist() == [3, 1, 2]
-    assert res.params == {"nationwide_weight": 0.5, "min_count": 1, "need": "population"}
+    assert (res.params.nationwide_weight, res.params.min_count, res.params.need) == (0.5, 1, "population")
 
 
 def test_gap_rank_ties_go_to_lower_code(served):
@@ -185,7 +186,7 @@ def test_custom_need_forms(served, tmp_path):
     for need in (series, series.to_dict(), frame, path, str(path)):
         res = score(served, PROV, population=POP, need=need)
         assert res.by_province.query("group_id == 0")["need"].tolist() == want
-        assert res.params["need"].startswith("custom")
+        assert res.params.need.startswith("custom")
     # population is still the census column, need is the indicator
     assert res.by_province["population"].tolist()[:1] == [100]
 
@@ -406,7 +407,7 @@ def test_two_hundred_thousand_rows_count_each_record_once():
 
 def test_repr_and_html(served):
     res = score(served, PROV, population=POP)
-    assert "CoverageResult: frame 2010, 3 provinces" in repr(res)
+    assert "CoverageResult: frame 2013, 3 provinces" in repr(res)
     assert "<table" in res._repr_html_() and "Legal aid" in res._repr_html_()
 
 
@@ -456,7 +457,7 @@ def test_forum_records_table_and_user_sheet():
     from importlib import resources
     from coverage.records import load_forum_records
 
-    records = load_forum_records()
+    records = load_forum_records().records
     res = analyze(records[records["group_id"] == 3], frame="2010")
     assert len(res.by_province) == 168
     assert (res.by_province.query("group_id == 1")["coverage"] == 0).all()

@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from coverage.gazetteer import provinces
-from coverage.records import RecordsError, load_forum_records, read_records, resolve_records
+from coverage.errors import RecordsError
+from coverage.records import load_forum_records, read_records, resolve_records
 from coverage.taxonomy import GROUPS, SERVICES
 
-FORUM = load_forum_records()
+FORUM = load_forum_records().records
 AREAS = sorted(set(FORUM["area_text"]))
 INSTITUTIONS = sorted(set(FORUM["institution"]))
 KHMER = provinces("2013")["name_km"].tolist()
@@ -75,16 +76,16 @@ def test_messy_sheets(rows, frame, delimiter, encoding):
             writer.writerow(["Institution", "Group", "Service", "Area", "Notes"])
             writer.writerows(rows)
         try:
-            records = read_records(name)
+            sheet = read_records(name)
         except RecordsError as err:
             assert err.file == name and str(err)
             event(f"RecordsError: {err.reason.split(' ')[0]}")
             return
         event("read")
-        served, unresolved = resolve_records(records, frame)
+        served, unresolved = resolve_records(sheet, frame)
     finally:
         os.unlink(name)
-    rejected = records.attrs["rejected"]
+    records, rejected = sheet.records, sheet.rejected
     # every non-blank input row is a record or a rejected row, and rows are not invented
     non_blank = [r for r in rows if any(c.strip() for c in r)]
     assert len(records) + len(rejected) == len(non_blank)
