@@ -161,7 +161,7 @@ def classify(values: Iterable[Any], metric: str = "coverage", group: int | str |
     >>> c.bins, c.labels[:2]
     ((0.0, 0.25, 0.5, 0.75, 1.0), ('0 (none)', '> 0 – 25%'))
     >>> classify([0, 1, 2, 2, 7], "providers").labels
-    ('0 (no provider)', '1', '2', '3 – 7')
+    ('0 (no provider)', '1 – 2', '3 – 7')
     """
     m = metric_info(metric)
     colour_of = get_group(group) if group is not None else GROUPS[-1]

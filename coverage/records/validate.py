@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> _find_service(3, "shelter")
+>>> _find_service(3, "Shelter/Center")
 (3, 1)
 """
 from __future__ import annotations

@@ -100,7 +100,7 @@ def read_need(path: str | os.PathLike, codes: Iterable[str]) -> pd.Series:
     --------
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "need.csv"
-    >>> _ = p.write_text("province,need\nKep,3\nPailin,1\n")
+    >>> _ = p.write_text("province,need\\nKep,3\\nPailin,1\\n")
     >>> read_need(p, ["23", "24"]).tolist()
     [3.0, 1.0]
     """

@@ -140,7 +140,7 @@ class CoverageResult:
         --------
         >>> from coverage.scores import analyze
         >>> table = analyze().sensitivity()
-        >>> sorted(table["nationwide_weight"].unique())[:2]
+        >>> sorted(table["nationwide_weight"].unique().tolist())[:2]
         [0.0, 0.25]
         """
         return sensitivity(self, nationwide_weights, n=n)

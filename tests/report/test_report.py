@@ -21,7 +21,8 @@ CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if shutil.os.path.ex
     "/usr/bin/chromium") else None)
 # Requests Chromium makes by itself (not the page's): account and update checks.
 BROWSER_OWN = ("accounts.google.com/ListAccounts", "update.googleapis.com/service/update2",
-               "clients2.google.com/time")
+               "clients2.google.com/time",
+               "www.google.com/async/folae")  # Chromium 156 asks this at start, for itself
 
 
 @pytest.fixture(scope="module")
