@@ -82,12 +82,13 @@ def _site_table(base: pd.DataFrame, lon: pd.Series, lat: pd.Series,
     sites = sites.merge(located[["lon", "lat", "province_code", "site_status"]],
                         on=["lon", "lat"], how="left", sort=False)
     sites["fragment"] = _site_fragment(sites["lon"], sites["lat"])
-    inside = sites["site_status"].eq("inside").to_numpy()
+    status = sites["site_status"].astype(object)
+    inside = (status == "inside").to_numpy(dtype=bool)
     served = sites[inside].assign(basis="site", method="site",
                                   province_code=lambda d: d["province_code"].astype(str),
                                   _code=lambda d: d["province_code"].astype(int),
                                   _basis=BASIS_RANK["site"])
-    bad = sites[~inside & sites["site_status"].isin(["outside", "invalid"]).to_numpy()]
+    bad = sites[~inside & status.isin(["outside", "invalid"]).to_numpy(dtype=bool)]
     unresolved = bad.assign(reason=np.where(bad["site_status"] == "outside", OUTSIDE,
                                             INVALID_SITE))[["_order", "record_id", "fragment", "reason"]]
     return served, unresolved, has

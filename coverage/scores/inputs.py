@@ -229,9 +229,9 @@ def check_served(served: pd.DataFrame, codes: set[str]) -> tuple[pd.DataFrame, n
          f"expected one of {list(BASES)}")
     local = np.append(np.isin(b_uniques, LOCAL_BASES), False)[b_codes]
     basis = pd.Categorical.from_codes(b_codes, categories=list(b_uniques))
-    gid = pd.to_numeric(df["group_id"], errors="coerce").to_numpy(float)
+    gid = pd.to_numeric(df["group_id"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     fail(~np.isin(gid, [g.id for g in GROUPS]), "group_id", "expected a group id 1-6")
-    s_arr = pd.to_numeric(df["service_id"], errors="coerce").to_numpy(float)
+    s_arr = pd.to_numeric(df["service_id"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     fail(df["service_id"].notna().to_numpy() & np.isnan(s_arr), "service_id",
          "expected a service number")
     svc = services_table()
