@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coverage.gazetteer import provinces
+from coverage.places import provinces
 from coverage.records import (RECORD_COLUMNS, SERVED_COLUMNS, UNRESOLVED_COLUMNS, RecordsError,
                               load_forum_records, read_records, resolve_records)
 

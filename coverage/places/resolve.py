@@ -126,11 +126,11 @@ def _lookup(piece: str) -> Item | None:
         if method == "exact" and plain_key(piece) not in exact_keys():
             method = "alias"
         return Match(piece, code, method)
-    hit = place_hit(piece)
-    if hit is not None:
+    hit, near = place_hit(piece), variant_hit(piece)
+    if hit is not None and not (near and set(near.codes) > set(hit.codes)):
         return _PlaceRef(piece, hit, variant=False)
-    hit = variant_hit(piece)
-    return None if hit is None else _PlaceRef(piece, hit, variant=True)
+    # a variant spelling of names in other provinces ("Samrong": Samraong) competes with it
+    return None if near is None else _PlaceRef(piece, near, variant=hit is None)
 
 
 def _scan(fragment: str) -> list[Item]:
@@ -253,7 +253,9 @@ def _resolve_list(text: str, parens: list[str], work: _Work) -> list[Item]:
         refs = [int(n) for n in g.PLACEHOLDER.findall(frag)]
         own = _scan(g.PLACEHOLDER.sub(" ", frag))
         placed = any(isinstance(m, _PlaceRef) and m.code for m in own)
-        if not refs and not placed and any(isinstance(m, Unplaced) for m in own):
+        if not refs and placed and any(isinstance(m, Unplaced) for m in own):
+            own = [_partial(frag, own)]  # "Choam Khsant": "Choam" alone proves nothing
+        elif not refs and any(isinstance(m, Unplaced) for m in own):
             whole = _leftover(frag)  # "Odar Meanchey": one misspelt name, not two pieces
             if len(whole) == 1 and isinstance(whole[0], Match):
                 own = whole
@@ -261,6 +263,12 @@ def _resolve_list(text: str, parens: list[str], work: _Work) -> list[Item]:
             own = own + _qualify(own, _resolve_list(parens[n], parens, work), work)
         out.extend(own)
     return out
+
+
+def _partial(frag: str, own: list[Item]) -> Unplaced:
+    """A fragment only part of which is a place name: not placed (never a guess)."""
+    parts = [f"'{m.fragment}'" for m in own if isinstance(m, _PlaceRef)]
+    return Unplaced(frag, f"not a place: only {', '.join(parts)} of it is a place name")
 
 
 def _qualify(own: list[Item], inner: list[Item], work: _Work) -> list[Item]:

@@ -52,6 +52,7 @@ LATIN_VARIANTS: Final[tuple[tuple[str, str], ...]] = (
     (r"\bsoutr\b", "sout"),                               # Sout Nikum / Soutr Nikom
     (r"\bnikum\b", "nikom"),                              # Sout Nikum / Soutr Nikom
     (r"ae", "e"),                                         # Bar Kaev / Bar Kev
+    (r"ao", "o"),                                         # Samraong / Samrong
     (r"ou", "o"),                                         # Kaoh Soutin / Koh Sotin
     (r"oe", "e"),                                         # Neak Loeang / Neak Leang
 )
