@@ -69,7 +69,7 @@ OUTSIDE_SHARE = 0.02    # of those, points outside every province
 
 
 def _province_table(frame: str = "2013") -> pd.DataFrame:
-    from coverage.gazetteer import provinces
+    from coverage.places import provinces
     return provinces(frame).sort_values("code").reset_index(drop=True)
 
 

@@ -144,7 +144,7 @@ def row(stage: str, size: int, rows: int, lib: tuple | None, base: tuple | None 
 
 def province_names() -> tuple[list[str], list[str]]:
     """English names and codes of the 25 provinces, from the gazetteer."""
-    from coverage.gazetteer import provinces
+    from coverage.places import provinces
     table = provinces(FRAME).sort_values("code")
     return table["name"].tolist(), table["code"].tolist()
 
@@ -216,7 +216,7 @@ def resolve_agreement(records: pd.DataFrame, served: pd.DataFrame,
 
 def _plain_name_rows(records: pd.DataFrame) -> pd.Series:
     """Rows whose text is one province's English or NIS name (any case, spacing)."""
-    from coverage.gazetteer import provinces
+    from coverage.places import provinces
 
     table = provinces(FRAME)
     plain = set(table["name"].str.lower()) | set(table["name_nis"].str.lower())
@@ -244,9 +244,11 @@ def _clear_place_cache() -> None:
     ``resolve_place``'s included; the unbounded ``@cache`` tables (province names, aliases)
     are data loaded once per process and stay warm.
     """
-    import coverage.gazetteer as gz
-    import coverage.records as rec
-    for module in (gz, rec):
+    import coverage.places.names as names
+    import coverage.places.resolve as res
+    import coverage.places.tables as tables
+    import coverage.records.resolve as rec
+    for module in (names, res, tables, rec):
         for fn in vars(module).values():
             info = getattr(fn, "cache_info", None)
             if info is not None and info().maxsize is not None:
@@ -331,7 +333,7 @@ def baseline_scores(served: pd.DataFrame, frame: str = FRAME,
     need x (1 - coverage) with need = population / largest population.
     """
     from coverage.boundaries import load_population
-    from coverage.gazetteer import provinces
+    from coverage.places import provinces
     from coverage.taxonomy import services_table
 
     types = services_table()[["group_id", "service_id"]]

@@ -29,7 +29,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:  # pragma: no cover
     from coverage.boundaries import load_provinces, locate_sites
     from coverage.errors import InputError
-    from coverage.gazetteer import resolve_place
+    from coverage.places import resolve_place
     from coverage.maps import explore, plot_group, plot_groups, save_maps
     from coverage.records import RecordsSheet, load_forum_records, read_records, resolve_records
     from coverage.report import write_report
@@ -39,7 +39,7 @@ _API = {
     "InputError": "errors",
     "RecordsSheet": "records", "load_forum_records": "records", "read_records": "records",
     "resolve_records": "records",
-    "resolve_place": "gazetteer",
+    "resolve_place": "places",
     "load_provinces": "boundaries", "locate_sites": "boundaries",
     "analyze": "scores", "CoverageResult": "scores", "RunParams": "scores",
     "plot_group": "maps", "plot_groups": "maps", "save_maps": "maps", "explore": "maps",

@@ -31,7 +31,8 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from coverage.gazetteer import _check_frame, province_code, provinces as gazetteer_provinces
+from coverage.places import province_code, provinces as gazetteer_provinces
+from coverage.settings import check_frame as _check_frame
 from coverage.errors import BoundaryError, RecordsError
 
 log = logging.getLogger(__name__)

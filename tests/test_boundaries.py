@@ -13,7 +13,7 @@ import shapely
 
 from coverage.boundaries import (CAMBODIA_AREA_KM2, BoundaryError, check_provinces, load_population,
                                  load_provinces, locate_sites, read_population_table, shapefile_dir)
-from coverage.gazetteer import provinces
+from coverage.places import provinces
 from coverage.errors import RecordsError
 
 SHARED = Path("/work/shared/data")

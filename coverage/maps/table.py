@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from coverage.gazetteer import provinces
+from coverage.places import provinces
 from coverage.maps.classes import METRICS, Classes, classify, fmt_number, metric_info
 from coverage.maps.colours import MISSING_COLOUR, MISSING_HATCH, SUPPRESSED_COLOUR, SUPPRESSED_HATCH
 from coverage.scores import CoverageResult

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from coverage.errors import RecordsError
-from coverage.gazetteer import provinces, resolve_place, to_frame
+from coverage.places import provinces, resolve_place, to_frame
 from coverage.settings import check_frame, default_frame
 from coverage.records.schema import SERVED_COLUMNS, UNRESOLVED_COLUMNS, RecordsSheet
 

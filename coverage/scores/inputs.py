@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from coverage.errors import NeedError, RecordsError
-from coverage.gazetteer import province_code, provinces as frame_provinces
+from coverage.places import normalise_code, province_code, provinces as frame_provinces
 from coverage.records.schema import BASES, LOCAL_BASES
 from coverage.scores.tables import SCORED_COLUMNS
 from coverage.taxonomy import GROUPS, services_table
@@ -44,10 +44,8 @@ class ScoreInputs:
 
 
 def _code(value: object) -> str:
-    text = str(value).strip()
-    if text.endswith(".0") and text[:-2].isdigit():
-        text = text[:-2]
-    return text.zfill(2) if text.isdigit() else text
+    """A province code as the two digits, or the cell as written when it is no code."""
+    return normalise_code(value) or str(value).strip()
 
 
 def check_provinces(provinces: pd.DataFrame) -> pd.DataFrame:

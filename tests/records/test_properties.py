@@ -8,7 +8,7 @@ import tempfile
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from coverage.gazetteer import provinces
+from coverage.places import provinces
 from coverage.errors import RecordsError
 from coverage.records import load_forum_records, read_records, resolve_records
 from coverage.taxonomy import GROUPS, SERVICES

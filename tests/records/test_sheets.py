@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coverage.gazetteer import provinces
+from coverage.places import provinces
 from coverage.errors import RecordsError
 from coverage.records import load_forum_records, read_records, resolve_records
 from coverage.records.schema import RECORD_COLUMNS, SERVED_COLUMNS, UNRESOLVED_COLUMNS

@@ -1,0 +1,65 @@
+"""The shape of a place cell: nationwide claims, counts, vague phrases, separators, filler.
+
+Examples
+--------
+>>> fragments("PNH- SRP; BTB and BMC")
+['PNH', 'SRP', 'BTB', 'BMC']
+>>> number("twelve"), is_filler("provinces"), is_filler("Takeo")
+(12, True, False)
+"""
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from coverage.places.text import latin
+
+__all__ = ["NUMBERS", "COUNT", "NATIONWIDE", "VAGUE", "SEP", "PAREN", "PLACEHOLDER", "FILLER",
+           "is_filler", "number", "fragments"]
+
+NUMBERS: Final = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+                  "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+                  "nineteen": 19, "twenty": 20, "twenty-four": 24, "twenty four": 24,
+                  "twenty-five": 25, "twenty five": 25}
+_NUM: Final = (r"(?:\d{1,2}|twenty[- ](?:four|five)|"
+               + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")")
+_UNIT: Final = r"(?:capitals?|cit(?:y|ies)|provinces?|municipalit(?:y|ies))"
+COUNT: Final = re.compile(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT}(?:\s*/\s*{_UNIT})*)\b", re.IGNORECASE)
+NATIONWIDE: Final = re.compile(
+    r"\b(?:nation[- ]?wide|country[- ]?wide|whole\s+(?:of\s+)?(?:the\s+)?country|"
+    r"entire\s+country|all\s+over\s+(?:the\s+)?country|throughout\s+(?:the\s+)?country|"
+    rf"all\s+(?:the\s+)?(?:{_NUM}\s+)?{_UNIT}(?:\s*/\s*{_UNIT})*)\b",
+    re.IGNORECASE)
+VAGUE: Final = re.compile(
+    rf"\b(?:and\s+)?(?:other|some|several|many|various|few|more)\s+{_UNIT}(?:\s*/\s*{_UNIT})*\b",
+    re.IGNORECASE)
+SEP: Final = re.compile(r"[,;:/&+|\n\u17D4\u17D5\u3001]|\s-+\s*|^\s*-+|\s*-+\s+|\s-+$|"
+                        r"\b(?:and|or|as well as|plus)\b|និង|\.(?=\s|$)", re.IGNORECASE)
+PAREN: Final = re.compile(r"\(([^()]*)\)?")
+PLACEHOLDER: Final = re.compile(r"\x00(\d+)\x00")
+FILLER: Final = frozenset("""
+province provinces provincial town towns city cities capital capitals district districts
+commune communes village villages municipality of in at on the a an whole work works working
+over cover covers covering covered center centers centre centres shelter shelters client
+clients target targets such as area areas based office offices branch branches region
+regions only main also both etc including include includes incl e g ie i with from to for
+krong khett srok khan sangkat level project projects program programme site sites
+""".split()) | frozenset(NUMBERS)
+
+
+def is_filler(token: str) -> bool:
+    """True for words that name no place ("province", "of", "12", ...)."""
+    t = latin(token).strip(".()[]'\"")
+    return not t or t in FILLER or t.isdigit()
+
+
+def number(text: str) -> int:
+    """The value of a count word or digits ("12", "twelve", "twenty-four")."""
+    t = latin(text).strip()
+    return int(t) if t.isdigit() else NUMBERS[t.replace("-", " ") if t not in NUMBERS else t]
+
+
+def fragments(text: str) -> list[str]:
+    """The non-empty pieces of a list, split at separators."""
+    return [f.strip() for f in SEP.split(text) if f and f.strip()]

@@ -1,0 +1,216 @@
+"""Sub-province places: MEF districts and communes, forum towns, and their lookup.
+
+The official MEF 2025 district and commune lists are vendored in ``coverage/data/mef/``
+(English and Khmer names, NIS codes; attribution in ``coverage/data/mef/SOURCE.md``,
+rebuilt by ``tools/vendor_mef_lists.py``). Towns the forum report names come from
+``aliases.csv`` (kind ``place``).
+
+Examples
+--------
+>>> hit = place_hit("Prey Chhor")
+>>> hit.codes, hit.code, hit.district_for(hit.code)
+(('03', '14'), '03', '0313')
+>>> place_hit("Koh Sotin") is None, variant_hit("Koh Sotin").name
+(True, 'Kaoh Soutin')
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cache
+from typing import Final
+
+import pandas as pd
+
+from coverage.places.names import aliases, fuzzy_choices, name_keys, province_label, read_data
+from coverage.places.text import KHMER, key, variant_key
+from coverage.settings import PLACE_MIN_LETTERS
+
+log = logging.getLogger(__name__)
+
+__all__ = ["MEF_FILES", "PlaceHit", "places", "place_hit", "variant_hit"]
+
+MEF_FILES: Final = {"district": "mef/CambodiaDistrictList2025.csv",
+                    "commune": "mef/CambodiaCommuneList2025.csv"}
+LEVEL_RANK: Final = {"district": 0, "town": 1, "commune": 2}
+_KHMER_ADMIN: Final = ("ស្រុក", "ខណ្ឌ", "ក្រុង", "ឃុំ", "សង្កាត់")
+
+
+def _mef_rows() -> list[tuple[str, str, str, str, str]]:
+    """(name, level, province code, district code, source) of both MEF lists, both scripts."""
+    rows = []
+    for level, path in MEF_FILES.items():
+        for rec in read_data(path).itertuples(index=False):
+            for name in (getattr(rec, f"{level}_en"), getattr(rec, f"{level}_kh")):
+                rows.append((name, level, rec.province_code, rec.district_code, f"MEF 2025 ({path})"))
+    return rows
+
+
+@cache
+def places() -> pd.DataFrame:
+    """Sub-province places: districts, communes and towns, with province and district.
+
+    District names are kept whatever their length; Latin commune and town names need
+    ``PLACE_MIN_LETTERS`` letters. Names that are province names are left out (they
+    name the province).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``key``, ``name``, ``level`` (district | commune | town), ``code``
+        (province), ``source``, ``district_code`` (4-digit MEF code; empty for towns);
+        one row per distinct (key, code, level, district_code), sorted.
+
+    Examples
+    --------
+    >>> p = places()
+    >>> p.loc[p["name"] == "Bavet", ["code", "level", "district_code"]].values.tolist()
+    [['20', 'commune', '2008'], ['20', 'district', '2008'], ['20', 'town', '']]
+    """
+    rows = _mef_rows()
+    for a in aliases()[aliases()["kind"] == "place"].itertuples(index=False):
+        rows.append((a.alias, "town", a.code, "", "coverage/data/aliases.csv"))
+    df = pd.DataFrame(rows, columns=["name", "level", "code", "district_code", "source"])
+    df.insert(0, "key", df["name"].map(key))
+    long_enough = (df["key"].str.len().ge(PLACE_MIN_LETTERS) | df["key"].str.contains(KHMER)
+                   | df["level"].eq("district"))
+    df = df[long_enough & ~df["key"].isin(name_keys())]
+    df = df.drop_duplicates(["key", "code", "level", "district_code"])
+    df = df.sort_values(["key", "code", "level", "district_code"])
+    return df[["key", "name", "level", "code", "source", "district_code"]].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    """What one place name (or its variant) stands for.
+
+    Attributes
+    ----------
+    name : str
+        The official (first listed) spelling.
+    codes : tuple of str
+        Every province with a place of that name, sorted.
+    code : str or None
+        The province the name resolves to alone: the only one, or the only province
+        where it is a district ("districts first"); None when it abstains.
+    districts : tuple of (str, str or None)
+        Per province: the district code when the name lies in exactly one district.
+    reason : str
+        Why it abstains (empty when ``code`` is set).
+    note : str
+        The district-first decision, when one was taken.
+    """
+
+    name: str
+    codes: tuple[str, ...]
+    code: str | None
+    districts: tuple[tuple[str, str | None], ...]
+    reason: str = ""
+    note: str = ""
+
+    def district_for(self, code: str) -> str | None:
+        """The district code of this name in province ``code`` (None if not exactly one)."""
+        return dict(self.districts).get(code)
+
+
+Row = tuple[str, str, str, str]  # (name, level, province code, district code)
+
+
+def _district_of(rows: list[Row]) -> str | None:
+    """District code of a name within one province: its district if it is one, else the
+    single district of its communes; None when towns or several districts are involved."""
+    own = {d for _, level, _, d in rows if level == "district"}
+    if len(own) == 1:
+        return own.pop()
+    codes = {d for *_, d in rows}
+    return codes.pop() if len(codes) == 1 and "" not in codes else None
+
+
+def _labels(codes) -> str:
+    return ", ".join(province_label(c) for c in sorted(codes))
+
+
+@cache
+def _province_parts() -> frozenset[str]:
+    """Keys of the word runs inside province names ("meanchey" of Banteay/Oddar Meanchey)."""
+    parts = set()
+    for name in fuzzy_choices():
+        words = name.split()
+        parts.update("".join(words[i:j]) for i in range(len(words))
+                     for j in range(i + 1, len(words) + 1) if j - i < len(words))
+    return frozenset(parts)
+
+
+def _hit(rows: list[Row]) -> PlaceHit:
+    rows = sorted(rows, key=lambda r: LEVEL_RANK[r[1]])
+    name = rows[0][0]
+    truncated = key(name) in _province_parts()
+    codes = tuple(sorted({r[2] for r in rows}))
+    districts = tuple((c, _district_of([r for r in rows if r[2] == c])) for c in codes)
+    if len(codes) == 1:
+        return PlaceHit(name, codes, codes[0], districts)
+    as_district = sorted({r[2] for r in rows if r[1] == "district"})
+    if len(as_district) == 1 and not truncated:  # "Meanchey" may be a cut province name
+        code, others = as_district[0], [c for c in codes if c != as_district[0]]
+        note = (f"'{name}' is a district of {province_label(code)} and a commune or town name in "
+                f"{_labels(others)}; kept the district")
+        return PlaceHit(name, codes, code, districts, note=note)
+    what = "district name" if as_district else "place name"
+    return PlaceHit(name, codes, None, districts, reason=f"{what} in several provinces: {_labels(codes)}")
+
+
+def _index(keys: list[str]) -> dict[str, PlaceHit]:
+    p = places()
+    groups: dict[str, list[Row]] = {}
+    for k, row in zip(keys, zip(p["name"], p["level"], p["code"], p["district_code"])):
+        groups.setdefault(k, []).append(row)
+    return {k: _hit(rows) for k, rows in groups.items()}
+
+
+@cache
+def _exact_index() -> dict[str, PlaceHit]:
+    return _index(list(places()["key"]))
+
+
+@cache
+def _variant_index() -> dict[str, PlaceHit]:
+    """Variant keys of the place names, except those of a province name (left to fuzzing)."""
+    provinces_ = {variant_key(k) for k in name_keys()}
+    index = _index([variant_key(n) for n in places()["name"]])
+    return {k: v for k, v in index.items() if k not in provinces_}
+
+
+def _strip_khmer_admin(k: str) -> str:
+    for prefix in _KHMER_ADMIN:
+        if k.startswith(prefix) and len(k) > len(prefix):
+            return k[len(prefix):]
+    return k
+
+
+def place_hit(text: str) -> PlaceHit | None:
+    """The place a text names exactly (Khmer ស្រុក/ឃុំ/... prefixes ignored), or None.
+
+    Examples
+    --------
+    >>> place_hit("Puok").code, place_hit("ស្រុកពួក").district_for("17")
+    ('17', '1707')
+    >>> place_hit("Samraong").code is None
+    True
+    """
+    k = key(text)
+    index = _exact_index()
+    return index.get(k) or index.get(_strip_khmer_admin(k))
+
+
+def variant_hit(text: str) -> PlaceHit | None:
+    """The place a text names up to known romanisation or Khmer vowel variants, or None.
+
+    Examples
+    --------
+    >>> variant_hit("Stung Trang").code, variant_hit("សូទ្រនីគម").name
+    ('03', 'សូទ្រនិគម')
+    """
+    k = variant_key(text)
+    if KHMER.search(text):
+        k = _strip_khmer_admin(k)
+    return _variant_index().get(k)
