@@ -71,6 +71,9 @@ def _districts_of(points: np.ndarray, province: np.ndarray, districts: gpd.GeoDa
 
 
 def _codes(values: np.ndarray, hit: np.ndarray) -> pd.arrays.StringArray:
+    """``values[hit]`` as strings, ``<NA>`` where ``hit`` is -1."""
+    if len(values) == 0:
+        return pd.array([None] * len(hit), dtype="string")
     return pd.array(np.where(hit >= 0, values[np.maximum(hit, 0)], None), dtype="string")
 
 
