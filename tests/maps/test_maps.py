@@ -68,7 +68,7 @@ def test_plot_group_shows_classes_legend_title_caption(forum):
     texts = [t.get_text() for t in fig.texts]
     assert any(t.startswith("Legal aid: providers") for t in texts)
     caption = next(t for t in texts if t.startswith("Services:"))
-    assert "Natural Earth" in caption and "public domain" in caption and "2010" in caption
+    assert "Open Development Cambodia" in caption and "CC BY 4.0" in caption and "24 provinces" in caption
     assert "Population" not in caption  # population only on gap maps
     assert len(fig.axes) == 1 and len(ax.child_axes) == 1  # the map, its Phnom Penh inset
     assert ax.child_axes[0].get_title() == "Phnom Penh area"
@@ -92,7 +92,7 @@ def test_zero_provider_and_missing_look_different(forum):
     assert hatches["25"] == colours.MISSING_HATCH and not hatches[zero] and not hatches[some]
     assert "no data" in _legend_texts(ax)
     caption = [t.get_text() for t in ax.figure.texts if t.get_text().startswith("Services")][0]
-    assert "OpenStreetMap" in caption and "ODbL" in caption
+    assert "Open Development Cambodia" in caption and "25 provinces" in caption
 
 
 def test_suppressed_counts_have_their_own_class(forum_k3):
