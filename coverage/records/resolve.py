@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from coverage.errors import RecordsError
-from coverage.places import provinces, resolve_place, to_frame
+from coverage.places import province_label, provinces, resolve_place, to_frame
 from coverage.settings import check_frame, default_frame
 from coverage.records.schema import SERVED_COLUMNS, UNRESOLVED_COLUMNS, RecordsSheet
 
@@ -20,7 +20,9 @@ log = logging.getLogger(__name__)
 
 NO_PLACE = "no place given"
 OUTSIDE = "site outside Cambodia"
+WATER = "site in the Tonle Sap (water, no province)"
 INVALID_SITE = "invalid coordinates"
+SITE_REASONS = {"outside": OUTSIDE, "water": WATER, "invalid": INVALID_SITE}
 BASIS_RANK = {"named": 0, "nationwide": 1, "site": 2}
 
 
@@ -88,9 +90,9 @@ def _site_table(base: pd.DataFrame, lon: pd.Series, lat: pd.Series,
                                   province_code=lambda d: d["province_code"].astype(str),
                                   _code=lambda d: d["province_code"].astype(int),
                                   _basis=BASIS_RANK["site"])
-    bad = sites[~inside & status.isin(["outside", "invalid"]).to_numpy(dtype=bool)]
-    unresolved = bad.assign(reason=np.where(bad["site_status"] == "outside", OUTSIDE,
-                                            INVALID_SITE))[["_order", "record_id", "fragment", "reason"]]
+    bad = sites[~inside & status.isin(list(SITE_REASONS)).to_numpy(dtype=bool)]
+    unresolved = bad.assign(reason=bad["site_status"].astype(object).map(SITE_REASONS))[
+        ["_order", "record_id", "fragment", "reason"]]
     return served, unresolved, has
 
 
@@ -132,6 +134,38 @@ def _in_order(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     if (np.diff(key) < 0).any():
         df = df.iloc[np.argsort(key, kind="stable")]
     return df.reset_index(drop=True)
+
+
+def _text_against_site(text: pd.DataFrame, sites: pd.DataFrame,
+                       frame: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Drop the text's provinces of records whose site lies elsewhere; report each conflict.
+
+    A record whose place text names provinces (not only a nationwide claim) and whose site
+    lies in none of them is served where the site is: the coordinates are the more precise
+    claim. The conflict is reported as an unresolved row naming both.
+    """
+    named = text[text["basis"].astype(object) == "named"]
+    site_code = sites.drop_duplicates("_order").set_index("_order")["province_code"].astype(str)
+    both = named[named["_order"].isin(site_code.index)]
+    if both.empty:
+        return text, pd.DataFrame(columns=["_order", "record_id", "fragment", "reason"])
+    agrees = both["province_code"].astype(str).to_numpy() == site_code.reindex(
+        both["_order"]).to_numpy()
+    ok = pd.Series(agrees).groupby(both["_order"].to_numpy()).any()
+    clash = ok.index[~ok.to_numpy()]
+    rows = both[both["_order"].isin(clash)]
+    said = rows.groupby("_order")["province_code"].agg(
+        lambda c: ", ".join(province_label(x) for x in dict.fromkeys(c.astype(str))))
+    lies = site_code.reindex(said.index).map(province_label)
+    first = rows.drop_duplicates("_order").set_index("_order")
+    conflicts = pd.DataFrame({
+        "_order": said.index, "record_id": first.loc[said.index, "record_id"].to_numpy(),
+        "fragment": first.loc[said.index, "fragment"].astype(str).to_numpy(),
+        "reason": [f"conflict: the text names {a} but the site lies in {b}; served where "
+                   "the site is" for a, b in zip(said, lies)]})
+    log.info("%d records: place text and site disagree (served where the site is)", len(said))
+    keep = ~(text["_order"].isin(clash) & (text["basis"].astype(object) == "named")).to_numpy()
+    return text[keep], conflicts
 
 
 def resolve_records(records: RecordsSheet | pd.DataFrame, frame: str | None = None, *,
@@ -216,8 +250,9 @@ def resolve_records(records: RecordsSheet | pd.DataFrame, frame: str | None = No
         lon = pd.to_numeric(records["lon"], errors="coerce").astype(float)
         lat = pd.to_numeric(records["lat"], errors="coerce").astype(float)
         site_served, site_unresolved, has_site = _site_table(base, lon, lat, frame)
-        parts_served.append(site_served)
-        parts_unresolved.append(site_unresolved)
+        served, conflicts = _text_against_site(served, site_served, frame)
+        parts_served = [served, site_served]
+        parts_unresolved += [site_unresolved, conflicts]
     nothing = base.loc[~has_area & ~has_site, ["_order", "record_id"]]
     parts_unresolved.append(nothing.assign(fragment="", reason=NO_PLACE))
 
@@ -247,13 +282,19 @@ def review_table(records: RecordsSheet | pd.DataFrame, frame: str | None = None)
     pandas.DataFrame
         ``area_text``, ``records`` (how many records use it), ``fragment``,
         ``province_code``, ``province``, ``method``, ``score``, ``status``
-        (``placed``, ``nationwide`` or ``unresolved``) and ``reason``; in order of first use.
+        (``placed``, ``nationwide``, ``unresolved`` or ``conflict``) and ``reason``; place
+        texts in order of first use, then one row per record with coordinates (its located
+        province, read as :func:`resolve_records` reads it; a record whose text and site
+        disagree is a ``conflict`` naming both provinces).
     """
     if isinstance(records, RecordsSheet):
         frame = check_frame(frame or default_frame(records.source))
         records = records.records
     frame = check_frame(frame or default_frame(""))
     texts = records["area_text"].astype("string").fillna("")
+    located = _site_review(records, frame)
+    sites_only = records["record_id"].astype(str).isin(located["_record"]) & (texts.str.strip() == "")
+    texts = texts[~sites_only.to_numpy()]
     uses = texts.value_counts(sort=False)
     names = _province_names(frame)
     rows = []
@@ -272,8 +313,42 @@ def review_table(records: RecordsSheet | pd.DataFrame, frame: str | None = None)
             rows.append((text, n, u.fragment, "", "", "", None, "unresolved", u.reason))
         if not (res.nationwide or res.matches or res.unresolved):
             rows.append((text, n, text, "", "", "", None, "unresolved", "no place given"))
-    return pd.DataFrame(rows, columns=["area_text", "records", "fragment", "province_code",
-                                       "province", "method", "score", "status", "reason"])
+    table = pd.DataFrame(rows, columns=REVIEW_COLUMNS)
+    return pd.concat([table, located[list(REVIEW_COLUMNS)]], ignore_index=True)
+
+
+REVIEW_COLUMNS = ("area_text", "records", "fragment", "province_code", "province", "method",
+                  "score", "status", "reason")
+
+
+def _site_review(records: pd.DataFrame, frame: str) -> pd.DataFrame:
+    """Review rows of the records with coordinates, read exactly as :func:`resolve_records`
+    reads them: the located province, or why the site was not used."""
+    empty = pd.DataFrame(columns=[*REVIEW_COLUMNS, "_record"])
+    if not {"lon", "lat"} <= set(records.columns):
+        return empty
+    has = (pd.to_numeric(records["lon"], errors="coerce").notna()
+           & pd.to_numeric(records["lat"], errors="coerce").notna())
+    if not has.any():
+        return empty
+    part = records[has.to_numpy()]
+    served, unresolved = resolve_records(part, frame)
+    text = dict(zip(part["record_id"].astype(str), part["area_text"].astype("string").fillna("")))
+    sites = served[served["basis"].astype(object) == "site"]
+    problems = unresolved[unresolved["fragment"].str.startswith("lon ")
+                          | unresolved["reason"].str.startswith("conflict")]
+    placed = pd.DataFrame({
+        "area_text": sites["record_id"].map(text), "records": 1,
+        "fragment": sites["fragment"].astype(str), "province_code": sites["province_code"].astype(str),
+        "province": sites["province"].astype(str), "method": "site", "score": None,
+        "status": "placed", "reason": "", "_record": sites["record_id"]})
+    bad = pd.DataFrame({
+        "area_text": problems["record_id"].map(text), "records": 1,
+        "fragment": problems["fragment"], "province_code": "", "province": "", "method": "",
+        "score": None, "reason": problems["reason"], "_record": problems["record_id"],
+        "status": np.where(problems["reason"].str.startswith("conflict"), "conflict",
+                           "unresolved")})
+    return pd.concat([placed, bad], ignore_index=True)
 
 
 def _province_names(frame: str) -> dict[str, str]:

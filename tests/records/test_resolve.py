@@ -1,0 +1,42 @@
+"""Text against site, and sites in the lake, in ``resolve_records`` (hand-made records)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from coverage.records import resolve_records, review_table
+
+
+def _records(rows):
+    return pd.DataFrame(rows, columns=["record_id", "area_text", "lon", "lat"]).assign(
+        group_id=3, service_id=1, institution="X")
+
+
+# Kampong Cham town (105.46 E, 11.99 N); the middle of the Tonle Sap (104.07 E, 12.89 N).
+RECORDS = _records([("a", "Stung Treng", 105.46, 11.99),    # text and site disagree
+                    ("b", "Kampong Cham", 105.46, 11.99),   # they agree
+                    ("c", "", 104.07, 12.89),               # a site in the lake
+                    ("d", "", 105.46, 11.99)])              # coordinates only
+
+
+def test_site_wins_a_conflict_and_it_is_reported():
+    served, unresolved = resolve_records(RECORDS, "2013")
+    a = served[served["record_id"] == "a"]
+    assert a[["province_code", "basis"]].astype(str).values.tolist() == [["03", "site"]]
+    reason = unresolved.loc[unresolved["record_id"] == "a", "reason"].item()
+    assert "Stung Treng (19)" in reason and "Kampong Cham (03)" in reason
+    b = served[served["record_id"] == "b"]
+    assert sorted(b["basis"].astype(str)) == ["named", "site"]
+
+
+def test_a_site_in_the_lake_is_water_not_outside():
+    _, unresolved = resolve_records(RECORDS, "2013")
+    assert unresolved.loc[unresolved["record_id"] == "c", "reason"].item().startswith(
+        "site in the Tonle Sap")
+
+
+def test_review_shows_located_rows_as_run_places_them():
+    review = review_table(RECORDS, "2013")
+    sites = review[review["method"] == "site"]
+    assert set(sites["province"]) == {"Kampong Cham"} and len(sites) == 3   # a, b, d
+    assert not ((review["status"] == "unresolved") & (review["reason"] == "no place given")).any()
+    assert review["status"].tolist().count("conflict") == 1
