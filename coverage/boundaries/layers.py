@@ -31,6 +31,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from coverage.boundaries.user_layers import read_user_provinces
 from coverage.errors import BoundaryError
 from coverage.places import provinces as gazetteer_provinces
 from coverage.settings import check_frame
@@ -171,8 +172,6 @@ def load_provinces(frame: str = "2010", path: str | os.PathLike | None = None,
     frame = check_frame(frame)
     if path is None:
         return _bundled(PROVINCE_LAYER[frame], COLUMNS).sort_values("code").reset_index(drop=True)
-    from coverage.boundaries.user_layers import read_user_provinces
-
     gdf = read_user_provinces(path, frame, column)
     gdf = gdf.merge(province_table(frame), on="code", how="left", validate="one_to_one")
     gdf["area_km2"] = area_km2(gdf.geometry)

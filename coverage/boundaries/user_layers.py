@@ -18,7 +18,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from coverage.boundaries.layers import province_table
+from coverage.places import provinces
 from coverage.errors import BoundaryError
 from coverage.places import province_code
 
@@ -42,7 +42,7 @@ def _match_column(layer: pd.DataFrame, column: str | None, frame: str, source: s
     candidates = [column] if column is not None else [c for c in layer.columns if c != "geometry"]
     if column is not None and column not in layer.columns:
         raise BoundaryError(f"no such column; columns are {list(layer.columns)}", file=source, column=column)
-    valid = frozenset(province_table(frame)["code"])
+    valid = frozenset(provinces(frame)["code"])
     best = None
     for name in candidates:
         codes = layer[name].map(lambda v: _as_code(v, valid))
@@ -103,7 +103,7 @@ def read_user_provinces(path: str | os.PathLike, frame: str, column: str | None 
     codes = _match_column(layer.drop(columns="geometry"), column, frame, source)
     geometry = _repair(layer.geometry, codes, source).to_crs(4326)
     gdf = gpd.GeoDataFrame({"code": codes.values}, geometry=geometry.values, crs=4326)
-    missing_codes = sorted(set(province_table(frame)["code"]) - set(gdf["code"]))
+    missing_codes = sorted(set(provinces(frame)["code"]) - set(gdf["code"]))
     if missing_codes:
         log.warning("%s: no polygon for provinces %s", source, ", ".join(missing_codes))
     return gdf
