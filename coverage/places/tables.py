@@ -28,7 +28,7 @@ from coverage.settings import PLACE_MIN_LETTERS
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MEF_FILES", "PlaceHit", "places", "place_hit", "variant_hit"]
+__all__ = ["MEF_FILES", "PlaceHit", "places", "place_hit", "variant_hit", "layer_district"]
 
 MEF_FILES: Final = {"district": "mef/CambodiaDistrictList2025.csv",
                     "commune": "mef/CambodiaCommuneList2025.csv"}
@@ -214,3 +214,25 @@ def variant_hit(text: str) -> PlaceHit | None:
     if KHMER.search(text):
         k = _strip_khmer_admin(k)
     return _variant_index().get(k)
+
+
+@cache
+def _crosswalk() -> dict[str, str]:
+    table = read_data("district_crosswalk.csv")
+    return dict(zip(table["mef_code"], table["district_code"]))
+
+
+def layer_district(mef_code: str | None) -> str | None:
+    """The district of the bundled 2014 layer that a MEF 2025 district code names.
+
+    None for no code, and for MEF districts made after 2014 by splitting one (their
+    province is still credited, never a guessed district). The table and how each row
+    was matched: ``coverage/data/district_crosswalk.csv``, built by
+    ``tools/build_district_crosswalk.py``.
+
+    Examples
+    --------
+    >>> layer_district("0313"), layer_district(None)
+    ('03-08', None)
+    """
+    return None if mef_code is None else _crosswalk().get(mef_code)

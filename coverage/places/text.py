@@ -55,6 +55,9 @@ LATIN_VARIANTS: Final[tuple[tuple[str, str], ...]] = (
     (r"ao", "o"),                                         # Samraong / Samrong
     (r"ou", "o"),                                         # Kaoh Soutin / Koh Sotin
     (r"oe", "e"),                                         # Neak Loeang / Neak Leang
+    (r"ea", "e"),                                         # Anlung Veaeng / Anlong Veng
+    (r"ung\b", "ong"),                                    # Anlung Veaeng / Anlong Veng
+    (r"([aeiou])\1+", r"\1"),                             # a vowel typed twice
 )
 #: Khmer long and short vowel signs typed for one another (សូទ្រនីគម / សូទ្រនិគម).
 KHMER_VARIANTS: Final[tuple[tuple[str, str], ...]] = (
