@@ -13,6 +13,7 @@ import pandas as pd
 
 from coverage.errors import RecordsError
 from coverage.places import province_label, provinces, resolve_place, to_frame
+from coverage.places.tables import layer_district
 from coverage.settings import check_frame, default_frame
 from coverage.records.schema import SERVED_COLUMNS, UNRESOLVED_COLUMNS, RecordsSheet
 
@@ -27,34 +28,43 @@ BASIS_RANK = {"named": 0, "nationwide": 1, "site": 2}
 
 
 #: Served columns with few distinct values, stored as pandas categoricals.
-CATEGORICAL = ("province_code", "basis", "method", "fragment")
+CATEGORICAL = ("province_code", "district_code", "basis", "method", "fragment")
 
 
 def _area_table(texts: pd.Index, frame: str, spread: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Resolve each distinct area text once.
 
-    Returns the province rows (``_k`` = position in ``texts``, ``province_code``, ``basis``,
-    ``method``, ``fragment``) and the unplaced fragments (``_k``, ``fragment``, ``reason``).
+    Returns the province rows (``_k`` = position in ``texts``, ``province_code``,
+    ``district_code``, ``basis``, ``method``, ``fragment``) and the unplaced fragments
+    (``_k``, ``fragment``, ``reason``). A fragment naming a district, commune or town that
+    lies in one district of the 2014 layer keeps that district; a province named both with
+    and without a district gives a row of each (scores count distinct institutions and
+    records, so the province is not counted twice).
     """
     placed, unplaced = [], []
     for k, text in enumerate(texts):
         if not text.strip():
             continue
         res = resolve_place(text, frame)
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for basis, wanted in (("named", True), ("nationwide", False)):
             for m in res.matches:
                 if (m.method != "nationwide") is not wanted:
                     continue
+                district = layer_district(m.district_code) or ""
                 for code in to_frame(m.code, frame, spread):
-                    if code not in seen:
-                        seen.add(code)
-                        placed.append((k, code, basis, m.method, m.fragment or text))
+                    here = district if district[:2] == m.code else ""
+                    if (code, here) not in seen and (basis == "named" or
+                                                     not any(c == code for c, _ in seen)):
+                        seen.add((code, here))
+                        placed.append((k, code, here, basis, m.method, m.fragment or text))
         unplaced.extend((k, u.fragment or text, u.reason) for u in res.unresolved)
         if not seen and not res.unresolved:  # guard: every area text is accounted for
             unplaced.append((k, text, "no place named"))
-    placed_df = pd.DataFrame(placed, columns=["_k", "province_code", "basis", "method", "fragment"])
-    placed_df = placed_df.sort_values(["_k", "province_code", "basis"], kind="stable")
+    placed_df = pd.DataFrame(placed, columns=["_k", "province_code", "district_code", "basis",
+                                              "method", "fragment"])
+    placed_df = placed_df.sort_values(["_k", "province_code", "basis", "district_code"],
+                                      kind="stable")
     placed_df["_code"] = placed_df["province_code"].astype(int)
     placed_df["_basis"] = placed_df["basis"].map(BASIS_RANK).astype(int)
     for col in CATEGORICAL:  # a few distinct values repeated millions of times: 1-2 byte codes
@@ -79,15 +89,17 @@ def _site_table(base: pd.DataFrame, lon: pd.Series, lat: pd.Series,
     pts = pd.DataFrame({"lon": lon.to_numpy()[has], "lat": lat.to_numpy()[has]})
     keys = pts.drop_duplicates().reset_index(drop=True)
     located = locate_sites(keys, "lon", "lat", frame) if len(keys) else keys.assign(
-        province_code=pd.Series(dtype="string"), site_status=pd.Series(dtype="string"))
+        province_code=pd.Series(dtype="string"), district_code=pd.Series(dtype="string"),
+        site_status=pd.Series(dtype="string"))
     sites = base[has].reset_index(drop=True).join(pts)
-    sites = sites.merge(located[["lon", "lat", "province_code", "site_status"]],
+    sites = sites.merge(located[["lon", "lat", "province_code", "district_code", "site_status"]],
                         on=["lon", "lat"], how="left", sort=False)
     sites["fragment"] = _site_fragment(sites["lon"], sites["lat"])
     status = sites["site_status"].astype(object)
     inside = (status == "inside").to_numpy(dtype=bool)
     served = sites[inside].assign(basis="site", method="site",
                                   province_code=lambda d: d["province_code"].astype(str),
+                                  district_code=lambda d: d["district_code"].astype(object).fillna(""),
                                   _code=lambda d: d["province_code"].astype(int),
                                   _basis=BASIS_RANK["site"])
     bad = sites[~inside & status.isin(list(SITE_REASONS)).to_numpy(dtype=bool)]

@@ -28,7 +28,7 @@ RECORD_COLUMNS: Final = ("record_id", "group_id", "group", "service_id", "servic
                          "recommendations", "notes")
 #: One row per record × province reached.
 SERVED_COLUMNS: Final = ("record_id", "group_id", "service_id", "institution", "province_code",
-                         "province", "basis", "method", "fragment")
+                         "province", "district_code", "basis", "method", "fragment")
 #: One row per place fragment (or record) that could not be placed.
 UNRESOLVED_COLUMNS: Final = ("record_id", "fragment", "reason")
 #: Free-text columns of a sheet, copied as written.

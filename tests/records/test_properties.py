@@ -95,4 +95,4 @@ def test_messy_sheets(rows, frame, delimiter, encoding):
     assert (served["method"].str.len() > 0).all()
     assert (served["fragment"].str.len() > 0).all()
     assert set(served["province_code"]) <= set(FRAMES[frame == "2013"])
-    assert not served.duplicated(["record_id", "province_code", "basis"]).any()
+    assert not served.duplicated(["record_id", "province_code", "district_code", "basis"]).any()

@@ -218,7 +218,7 @@ def test_forum_served_rows(forum_2010):
     assert "25" not in set(served["province_code"])
     assert (served["fragment"].str.len() > 0).all() and (served["method"].str.len() > 0).all()
     assert set(served["basis"]) == {"named", "nationwide"}
-    assert not served.duplicated(["record_id", "province_code", "basis"]).any()
+    assert not served.duplicated(["record_id", "province_code", "district_code", "basis"]).any()
 
 
 def test_forum_order_is_record_then_province(forum, forum_2010):
