@@ -20,7 +20,7 @@ import math
 from typing import Final
 
 __all__ = ["FRAMES", "PROVINCE_COUNT", "FORUM", "NATIONWIDE_WEIGHT", "PROVINCE_WEIGHT",
-           "MIN_COUNT", "TOP_N", "SENSITIVITY_WEIGHTS", "DPI", "FUZZY_CUTOFF", "FUZZY_MARGIN",
+           "LEVELS", "MIN_COUNT", "TOP_N", "SENSITIVITY_WEIGHTS", "DPI", "FUZZY_CUTOFF", "FUZZY_MARGIN",
            "FUZZY_MIN_LETTERS", "PLACE_MIN_LETTERS", "SCORE_DECIMALS", "default_frame",
            "check_frame", "check_weight", "check_min_count"]
 
@@ -36,6 +36,8 @@ FORUM: Final = "forum"
 NATIONWIDE_WEIGHT: Final = 0.5
 #: Level of a service type in a district when a provider names only its province.
 PROVINCE_WEIGHT: Final = 0.75
+#: The units scored: provinces always; districts (the 2014 layer) on request.
+LEVELS: Final[tuple[str, ...]] = ("province", "district")
 #: Counts from 1 to MIN_COUNT - 1 are withheld; 1 publishes everything.
 MIN_COUNT: Final = 1
 #: How many provinces a "top" list holds (rank tables, sensitivity, findings).

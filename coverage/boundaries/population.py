@@ -13,7 +13,7 @@ import pandas as pd
 
 from coverage.settings import check_frame
 
-__all__ = ["load_population", "read_population_table"]
+__all__ = ["load_population", "read_population_table", "load_district_population"]
 
 
 def load_population(frame: str = "2010") -> pd.DataFrame:
@@ -64,3 +64,34 @@ def read_population_table() -> pd.DataFrame:
         table[col] = table[col].astype("int64")
     return table
 
+
+
+def load_district_population(frame: str = "2013") -> pd.DataFrame:
+    """2008 census population of the 197 districts of the 2014 layer, with their province.
+
+    Districts made after 2008 have no census row: their parent 2008 district's population
+    is split by area, and ``population_basis`` says ``split`` (else ``census``); see
+    ``coverage/data/POPULATION.md``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``district_code, district, province_code`` (on ``frame``), ``population``,
+        ``population_basis``, sorted by district code.
+
+    Examples
+    --------
+    >>> pop = load_district_population("2010")
+    >>> len(pop), int(pop["population"].sum()), int((pop["population_basis"] == "split").sum())
+    (197, 13395682, 9)
+    """
+    frame = check_frame(frame)
+    path = resources.files("coverage") / "data" / "district_population_2008.csv"
+    with resources.as_file(path) as p:
+        table = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
+    province = table["province_code_2010" if frame == "2010" else "province_code"]
+    return pd.DataFrame({"district_code": table["code"], "district": table["name"],
+                         "province_code": province,
+                         "population": table["population"].astype("int64"),
+                         "population_basis": table["population_basis"]}
+                        ).sort_values("district_code").reset_index(drop=True)

@@ -13,12 +13,13 @@ import pandas as pd
 from coverage.records import RecordsSheet, load_forum_records, read_records, resolve_records
 from coverage.records.schema import empty_rejected, empty_unresolved
 from coverage.scores.disclosure import suppress
+from coverage.scores.districts import DISTRICT_COUNT_COLUMNS, district_tables
 from coverage.scores.inputs import census, province_table, score_inputs
 from coverage.scores.method import score_tables
 from coverage.scores.params import RunParams
 from coverage.scores.result import CoverageResult
 from coverage.scores.tables import PROVINCE_COLUMNS, SERVICE_COLUMNS
-from coverage.settings import MIN_COUNT, NATIONWIDE_WEIGHT, default_frame
+from coverage.settings import MIN_COUNT, NATIONWIDE_WEIGHT, PROVINCE_WEIGHT, default_frame
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,8 @@ Need = pd.Series | pd.DataFrame | Mapping | str | os.PathLike | None
 def analyze(records: RecordsSheet | pd.DataFrame | str | os.PathLike | None = None, *,
             frame: str | None = None, provinces=None, need: Need = None,
             nationwide_weight: float = NATIONWIDE_WEIGHT, min_count: int = MIN_COUNT,
-            spread: bool = False) -> CoverageResult:
+            spread: bool = False, level: str = "province",
+            province_weight: float = PROVINCE_WEIGHT) -> CoverageResult:
     """Coverage and gap scores for every province, service group and service type.
 
     Parameters
@@ -54,6 +56,12 @@ def analyze(records: RecordsSheet | pd.DataFrame | str | os.PathLike | None = No
         Counts from 1 to ``min_count - 1`` are withheld (see ``docs/method.md``).
     spread : bool
         Passed to :func:`coverage.resolve_records`.
+    level : {"province", "district"}
+        ``"district"`` also fills ``by_district`` (the 197 districts of the 2014 layer;
+        needs the bundled boundaries).
+    province_weight : float
+        With ``level="district"``: the level of a service type in each district of a
+        province that a provider names as a whole.
 
     Returns
     -------
@@ -90,10 +98,28 @@ def analyze(records: RecordsSheet | pd.DataFrame | str | os.PathLike | None = No
     inputs = score_inputs(served, table, population=census(frame, table), need=need)
     params = RunParams(frame=frame, nationwide_weight=nationwide_weight, min_count=min_count,
                        need=inputs.need, spread=spread, records=records.name,
-                       boundaries=layer)
+                       boundaries=layer, level=level, province_weight=province_weight)
+    districts = _districts(served, params) if level == "district" else {}
     return _result(inputs, params, served=served, unresolved=unresolved,
                    rejected=records.rejected, records=kept,
-                   boundaries=provinces if hasattr(provinces, "geometry") else None)
+                   boundaries=provinces if hasattr(provinces, "geometry") else None,
+                   **districts)
+
+
+def _districts(served: pd.DataFrame, params: RunParams) -> dict[str, pd.DataFrame]:
+    """``by_district`` tables; with ``min_count`` above 1 their counts are withheld."""
+    if params.boundaries is not None:
+        raise ValueError("level='district' uses the bundled 2014 districts; it cannot be "
+                         "combined with your own province layer")
+    if "district_code" not in served.columns:
+        served = served.assign(district_code="")
+    by_district, by_service = district_tables(
+        served, params.frame, nationwide_weight=params.nationwide_weight,
+        province_weight=params.province_weight)
+    if params.min_count > 1:
+        for col in DISTRICT_COUNT_COLUMNS:
+            by_district[col] = pd.array([pd.NA] * len(by_district), dtype="Int64")
+    return {"by_district": by_district, "by_district_service": by_service}
 
 
 def score(served: pd.DataFrame, provinces: pd.DataFrame, *, population=None, need: Need = None,

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coverage.settings import (FORUM, MIN_COUNT, NATIONWIDE_WEIGHT, check_frame,
-                               check_min_count, check_weight)
+from coverage.settings import (FORUM, LEVELS, MIN_COUNT, NATIONWIDE_WEIGHT, PROVINCE_WEIGHT,
+                               check_frame, check_min_count, check_weight)
 
 __all__ = ["RunParams"]
 
@@ -41,6 +41,10 @@ class RunParams:
         Where the records came from: ``"forum"`` or the sheet's file name.
     boundaries : str or None
         The file name of a user's boundary layer; None for the bundled layer.
+    level : {"province", "district"}
+        ``"district"`` also scores the 197 districts of the 2014 layer.
+    province_weight : float
+        Level of a service type in a district when a provider names only its province.
     """
 
     frame: str
@@ -50,8 +54,14 @@ class RunParams:
     spread: bool = False
     records: str = FORUM
     boundaries: str | None = None
+    level: str = "province"
+    province_weight: float = PROVINCE_WEIGHT
 
     def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {self.level!r}")
+        object.__setattr__(self, "province_weight",
+                           check_weight(self.province_weight, "province_weight"))
         object.__setattr__(self, "frame", check_frame(self.frame))
         object.__setattr__(self, "nationwide_weight",
                            check_weight(self.nationwide_weight, "nationwide_weight"))

@@ -53,6 +53,9 @@ class CoverageResult:
         The records the scores were computed from (None when a served table was given).
     boundaries : geopandas.GeoDataFrame or None
         A user's own province layer; None for the bundled one.
+    by_district, by_district_service : pandas.DataFrame or None
+        With ``level="district"``: one row per district × group (0 = all groups), and per
+        district × service type (see :mod:`coverage.scores.districts`).
     """
 
     by_province: pd.DataFrame
@@ -64,6 +67,8 @@ class CoverageResult:
     inputs: ScoreInputs
     records: RecordsSheet | None = None
     boundaries: Any = None
+    by_district: pd.DataFrame | None = None
+    by_district_service: pd.DataFrame | None = None
 
     @property
     def frame(self) -> str:

@@ -1,0 +1,175 @@
+"""Coverage below the province: levels, coverage, gap and rank per district of the 2014 layer.
+
+For district *d* and service type *s* the level is the highest that applies:
+
+* 1 where a named place (a district, commune or town in *d*) or a site in *d* offers *s*;
+* ``province_weight`` where a provider names only *d*'s province for *s*;
+* ``nationwide_weight`` where *s* is only claimed nationwide;
+* 0 otherwise.
+
+Coverage, gap (need = 2008 census population of the district, relative to the largest),
+ranks (only where the gap is above 0; equal gaps share a rank) and the provider counts
+follow the province method (``docs/method.md``).
+
+Examples
+--------
+>>> import pandas as pd
+>>> served = pd.DataFrame({
+...     "record_id": ["r1", "r2"], "group_id": [3, 5], "service_id": [1, 1],
+...     "institution": ["A", "B"], "province_code": ["22", "02"],
+...     "district_code": ["22-01", ""], "basis": ["site", "named"]})
+>>> bd, _ = district_tables(served, "2013", nationwide_weight=0.5, province_weight=0.75)
+>>> row = lambda d, g: bd[(bd["district_code"] == d) & (bd["group_id"] == g)].iloc[0]
+>>> float(row("22-01", 3)["coverage"]), float(row("22-02", 3)["coverage"])  # shelter: 2 types
+(0.5, 0.0)
+>>> float(row("02-01", 5)["coverage"]) == 0.75 / 4                        # legal aid: 4 types
+True
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from coverage.boundaries.population import load_district_population
+from coverage.places import provinces
+from coverage.records.schema import LOCAL_BASES
+from coverage.scores.method import RANK_DECIMALS
+from coverage.taxonomy import groups_table, services_table
+
+__all__ = ["DISTRICT_COLUMNS", "DISTRICT_SERVICE_COLUMNS", "DISTRICT_COUNT_COLUMNS",
+           "district_tables"]
+
+#: ``by_district``: one row per district × group (0 = all groups).
+DISTRICT_COLUMNS = ("district_code", "district", "province_code", "province", "group_id",
+                    "group", "records", "providers", "providers_local", "providers_province",
+                    "providers_nationwide", "services_total", "coverage", "population",
+                    "population_basis", "need", "gap", "gap_rank")
+#: Counts of ``by_district``; withheld as a whole when ``min_count`` is above 1.
+DISTRICT_COUNT_COLUMNS = ("records", "providers", "providers_local", "providers_province",
+                          "providers_nationwide")
+#: ``by_district_service``: one row per district × service type.
+DISTRICT_SERVICE_COLUMNS = ("district_code", "district", "province_code", "group_id",
+                            "service_id", "service", "level", "local", "province_only",
+                            "nationwide")
+
+
+def _claims(served: pd.DataFrame) -> pd.DataFrame:
+    """Served rows with one row per service type (a group-level claim names every type)."""
+    svc = services_table()[["group_id", "service_id"]]
+    s = served.assign(
+        group_id=served["group_id"].astype(int),
+        service_id=pd.array(served["service_id"], dtype="Int64"),
+        basis=served["basis"].astype(str), province_code=served["province_code"].astype(str),
+        district_code=served["district_code"].astype(object).fillna("").astype(str),
+        institution=served["institution"].astype(str), record_id=served["record_id"].astype(str))
+    whole = s[s["service_id"].isna()].drop(columns="service_id").merge(svc, on="group_id")
+    typed = s[s["service_id"].notna()].astype({"service_id": int})
+    cols = ["record_id", "group_id", "service_id", "institution", "province_code",
+            "district_code", "basis"]
+    return pd.concat([typed[cols], whole[cols]], ignore_index=True)
+
+
+def _presence(claims: pd.DataFrame, districts: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Distinct (district, group, type, institution) by how the institution reaches it."""
+    local = claims["basis"].isin(LOCAL_BASES)
+    keys = ["group_id", "service_id", "institution"]
+    in_district = claims[local & (claims["district_code"] != "")]
+    in_district = in_district[["district_code", *keys]].drop_duplicates()
+    whole_province = claims[local & (claims["district_code"] == "")]
+    whole_province = whole_province[["province_code", *keys]].drop_duplicates().merge(
+        districts[["district_code", "province_code"]], on="province_code")[["district_code", *keys]]
+    nationwide = claims[claims["basis"] == "nationwide"][keys].drop_duplicates()
+    nationwide = districts[["district_code"]].merge(nationwide, how="cross")
+    return {"local": in_district, "province": whole_province, "nationwide": nationwide}
+
+
+def _levels(presence: dict[str, pd.DataFrame], districts: pd.DataFrame, w_nat: float,
+            w_prov: float) -> pd.DataFrame:
+    """One row per district × service type: level and how it is reached."""
+    svc = services_table()[["group_id", "service_id", "service"]]
+    grid = districts[["district_code", "district", "province_code"]].merge(svc, how="cross")
+    on = ["district_code", "group_id", "service_id"]
+    for name, table in presence.items():
+        hit = table[on].drop_duplicates().assign(**{f"_{name}": True})
+        grid = grid.merge(hit, on=on, how="left")
+        grid[f"_{name}"] = grid[f"_{name}"].fillna(False).astype(bool)
+    grid["level"] = np.select([grid["_local"], grid["_province"], grid["_nationwide"]],
+                              [1.0, w_prov, w_nat], 0.0)
+    return grid.rename(columns={"_local": "local", "_province": "province_only",
+                                "_nationwide": "nationwide"})
+
+
+def _counts(presence: dict[str, pd.DataFrame], claims: pd.DataFrame,
+            districts: pd.DataFrame) -> pd.DataFrame:
+    """Distinct institutions (local, province-wide, nationwide only) and records per district × group."""
+    frames = []
+    seen = None
+    for name in ("local", "province", "nationwide"):
+        pairs = presence[name][["district_code", "group_id", "institution"]].drop_duplicates()
+        if seen is not None:  # an institution counts once, at its finest reach
+            pairs = pairs.merge(seen, how="left", indicator=True)
+            pairs = pairs[pairs["_merge"] == "left_only"].drop(columns="_merge")
+        seen = pairs if seen is None else pd.concat([seen, pairs])
+        frames.append(pairs.groupby(["district_code", "group_id"]).size().rename(
+            f"providers_{name}"))
+    local = claims[claims["basis"].isin(LOCAL_BASES) & (claims["district_code"] != "")]
+    records = local[["district_code", "group_id", "record_id"]].drop_duplicates()
+    frames.append(records.groupby(["district_code", "group_id"]).size().rename("records"))
+    return pd.concat(frames, axis=1)
+
+
+def _rank(table: pd.DataFrame) -> pd.Series:
+    """Rank by gap within each group, largest first, only where the gap is above 0."""
+    gap = table["gap"].round(RANK_DECIMALS)
+    rank = gap.where(gap > 0).groupby(table["group_id"]).rank(method="min", ascending=False)
+    return rank.astype("Int64")
+
+
+def district_tables(served: pd.DataFrame, frame: str, *, nationwide_weight: float,
+                    province_weight: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``by_district`` and ``by_district_service`` of a served table (with ``district_code``).
+
+    Parameters
+    ----------
+    served : pandas.DataFrame
+        The served table of :func:`coverage.resolve_records`.
+    frame : {"2010", "2013"}
+        The frame whose province each district belongs to.
+    nationwide_weight, province_weight : float
+        The level of a type claimed only nationwide, and only for the whole province.
+
+    Returns
+    -------
+    by_district, by_district_service : pandas.DataFrame
+        :data:`DISTRICT_COLUMNS` and :data:`DISTRICT_SERVICE_COLUMNS`.
+    """
+    districts = load_district_population(frame)
+    claims = _claims(served)
+    presence = _presence(claims, districts)
+    by_service = _levels(presence, districts, nationwide_weight, province_weight)
+    groups = by_service.groupby(["district_code", "group_id"], sort=True).agg(
+        coverage=("level", "mean"), services_total=("level", "size")).reset_index()
+    overall = groups.groupby("district_code", sort=True).agg(
+        coverage=("coverage", "mean"), services_total=("services_total", "sum")).reset_index()
+    table = pd.concat([overall.assign(group_id=0), groups], ignore_index=True)
+    counts = _counts(presence, claims, districts)
+    counts_all = _counts({k: v.assign(group_id=0) for k, v in presence.items()},
+                         claims.assign(group_id=0), districts)
+    table = table.merge(pd.concat([counts, counts_all]).reset_index(),
+                        on=["district_code", "group_id"], how="left")
+    for col in ("records", "providers_local", "providers_province", "providers_nationwide"):
+        table[col] = table[col].fillna(0).astype("Int64")
+    table["providers"] = (table["providers_local"] + table["providers_province"]
+                          + table["providers_nationwide"])
+    table = table.merge(districts, on="district_code", how="left")
+    table = table.merge(groups_table()[["group_id", "group"]], on="group_id", how="left")
+    table["group"] = table["group"].fillna("all")
+    table["need"] = table["population"] / districts["population"].max()
+    table["gap"] = table["need"] * (1.0 - table["coverage"])
+    table["gap_rank"] = _rank(table)
+    table["province"] = table["province_code"].map(
+        dict(zip(provinces(frame)["code"], provinces(frame)["name"])))
+    table = table.sort_values(["district_code", "group_id"], kind="mergesort")
+    return (table[list(DISTRICT_COLUMNS)].reset_index(drop=True),
+            by_service[list(DISTRICT_SERVICE_COLUMNS)].reset_index(drop=True))
+
