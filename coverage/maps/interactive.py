@@ -174,9 +174,11 @@ def interactive_map(result: CoverageResult, groups: Sequence[int] | None = None,
             f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{MISSING_COLOUR}"/>'
             f'<line x1="0" y1="0" x2="0" y2="6" stroke="{HATCH_COLOUR}" stroke-width="1.5"/>'
             "</pattern></defs>")
+    no_data = set(result.groups_without_data())
+    first = next((g for g in groups if g not in no_data), groups[0])
     layers, legends = [], []
-    for i, gid in enumerate(groups):
-        hidden = "" if i == 0 else ' style="display:none"'
+    for gid in groups:
+        hidden = "" if gid == first else ' style="display:none"'
         t = map_table(result, gid, metric, frame)
         tips = _tips(result, gid, t["code"])
         paths = "".join(
@@ -190,8 +192,10 @@ def interactive_map(result: CoverageResult, groups: Sequence[int] | None = None,
                        + _legend(result, gid, metric, t, hatch) + "</div>")
     select = ""
     if len(groups) > 1:
-        options = "".join(f'<option value="{gid}">{gid}. {html.escape(get_group(gid).name)}'
-                          "</option>" for gid in groups)
+        options = "".join(f'<option value="{gid}"{" selected" if gid == first else ""}>'
+                          f'{gid}. {html.escape(get_group(gid).name)}'
+                          f'{" (no data)" if gid in no_data else ""}</option>'
+                          for gid in groups)
         select = (f'<label>Service group: <select aria-label="Service group">{options}'
                   "</select></label>")
     note = html.escape(subtitle(result, metric) + ". " + caption(result, frame, metric)
