@@ -540,3 +540,17 @@ def test_empty_and_nationwide_only_tables():
     plan = suggest_expansion(res, 1, k=5)                 # stops once nothing is left to add
     assert plan["province_code"].tolist() == ["02", "03", "01"]
     assert plan["total_gap_after"].iloc[-1] == pytest.approx(0)
+
+
+def test_forum_on_2013_frame_spreads_kampong_cham_by_default():
+    """In 2010 "Kampong Cham" included Tbong Khmum: spread, the two get the same coverage
+    in every group; not spread, Tbong Khmum looks bare and ranks high everywhere."""
+    spread, kept = analyze(frame="2013"), analyze(frame="2013", spread=False)
+    assert spread.params.spread and not kept.params.spread and not analyze().params.spread
+    bp = spread.by_province.set_index(["province", "group_id"])["coverage"]
+    for g in range(1, 7):
+        assert bp[("Tbong Khmum", g)] == bp[("Kampong Cham", g)], g
+
+    def top5(r):
+        return sum("Tbong Khmum" in r.rank(g, 5)["province"].tolist() for g in range(1, 7))
+    assert top5(spread) < top5(kept)
