@@ -241,7 +241,9 @@ def _summary(result, records, folder: Path, out: Path) -> str:
              f"  most underserved provinces per group (top {TOP_N} by gap):"]
     for g in GROUPS:
         names = result.rank(g.id, TOP_N)["province"].tolist()
-        text = ", ".join(names) or ("no data: no record offers this group"
+        shown = names[:TOP_N] + ([f"and {len(names) - TOP_N} more (equal gaps share a rank)"]
+                                 if len(names) > TOP_N else [])
+        text = ", ".join(shown) or ("no data: no record offers this group"
                                     if g.id in result.groups_without_data() else "no gap")
         lines.append(f"    {g.id} {g.slug:<10} {text}")
     files = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())
