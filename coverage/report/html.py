@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import base64
 import html
+import numbers
+import re
 
 import pandas as pd
 
@@ -27,6 +29,10 @@ figure,table,tr{break-inside:avoid}a{color:inherit;text-decoration:none}}
 
 
 
+#: Text that is a number, a percentage or a withheld count ("12", "0.25", "50%", "<5").
+NUMBER = re.compile(r"<?-?\d[\d,]*(\.\d+)?%?")
+
+
 def escape(value: object) -> str:
     return html.escape("" if value is None or value is pd.NA else str(value))
 
@@ -41,7 +47,8 @@ def html_table(df: pd.DataFrame) -> str:
     for rec in df.itertuples(index=False):
         cells = []
         for value in rec:
-            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            numeric = (isinstance(value, numbers.Number) and not isinstance(value, bool)) or (
+                isinstance(value, str) and NUMBER.fullmatch(value) is not None)
             cells.append(f"<td class=\"num\">{cell(value)}</td>" if numeric
                          else f"<td>{cell(value)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from coverage.maps.colours import RAMP_COLOUR
 from coverage.report.html import escape, figure, html_table, swatch
 from coverage.report.summary import Finding
 from coverage.scores import CoverageResult, format_suppressed
@@ -39,8 +40,8 @@ METHOD = (
     "<em>no data</em>, not zero coverage, and is not ranked. "
     "The missing service types are those no provider, local or nationwide, offers in the "
     "province. Counts below the minimum count are suppressed so that small numbers "
-    "cannot identify anyone. Places that could not be resolved are listed below and "
-    "never silently dropped."
+    "cannot identify anyone. Places that could not be resolved are listed in their own "
+    "section and never silently dropped."
 )
 
 
@@ -141,7 +142,8 @@ def ranking_section(result: CoverageResult, min_count: int) -> str:
              "because of its need.</p>"]
     no_data = set(result.groups_without_data())
     for g in GROUPS:
-        parts.append(f"<h3>{swatch(g.colour)}{g.id}. {escape(g.name)}</h3>")
+        parts.append(f"<h3>{swatch(RAMP_COLOUR.get(g.id, g.colour))}{g.id}. "
+                     f"{escape(g.name)}</h3>")
         if g.id in no_data:
             parts.append("<p>No data: no record offers this group anywhere, so no province "
                          "is ranked.</p>")
@@ -151,7 +153,9 @@ def ranking_section(result: CoverageResult, min_count: int) -> str:
             parts.append("<p>No province has a gap in this group.</p>")
             continue
         cols = [c for c in RANK_COLUMNS if c in table.columns]
-        shown = table[cols].rename(columns=RANK_COLUMNS)
+        shown = table[cols].assign(
+            coverage=table["coverage"].map("{:.0%}".format),
+            gap=table["gap"].map("{:.2f}".format)).rename(columns=RANK_COLUMNS)
         parts.append(html_table(shown))
     parts.append("</section>")
     return "\n".join(parts)
