@@ -262,9 +262,10 @@ def _tips(result: CoverageResult, gid: int, codes) -> dict[str, str]:
         if pd.isna(r["coverage"]):
             out[code] = f"{r['province']}\nno data: no record offers this group anywhere"
             continue
+        gap = "no gap" if r["gap"] == 0 else f"gap {_num(r['gap'])}"
         rank = "" if pd.isna(r["gap_rank"]) else f" (rank {int(r['gap_rank'])})"
         lines = [str(r["province"]),
-                 f"coverage {_num(r['coverage'], pct=True)} · gap {_num(r['gap'])}{rank}",
+                 f"coverage {_num(r['coverage'], pct=True)} · {gap}{rank}",
                  f"local providers {_count(r['providers_local'], k)} · nationwide providers "
                  f"{_count(r['providers_nationwide'], k)}"]
         if code in why.index:
