@@ -86,9 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--boundaries", type=Path, metavar="FILE",
                      help="province boundary file (GeoJSON, shapefile, GeoPackage) instead of "
                           "the bundled one")
-    run.add_argument("--need", type=Path, metavar="FILE",
+    run.add_argument("--need", metavar="FILE|uniform",
                      help="CSV of need per province (columns province_code or province, and "
-                          "need) instead of population")
+                          "need) instead of population, or 'uniform' (rank by coverage alone)")
+    run.add_argument("--spread", action=argparse.BooleanOptionalAction, default=None,
+                     help="on the 2013 frame, spread a 2010 'Kampong Cham' to Tbong Khmum "
+                          "(default: on for the forum's records)")
     run.add_argument("--nationwide-weight", type=float, default=NATIONWIDE_WEIGHT, metavar="W",
                      help="weight of a nationwide offer in each province, 0 to 1 (default 0.5)")
     run.add_argument("--min-count", type=int, default=MIN_COUNT, metavar="K",
@@ -187,7 +190,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         step("read records")
         try:
             result = analyze(records, frame=args.frame, provinces=args.boundaries, need=args.need,
-                             nationwide_weight=args.nationwide_weight, min_count=args.min_count)
+                             nationwide_weight=args.nationwide_weight, min_count=args.min_count,
+                             spread=args.spread)
         except ValueError as err:
             if isinstance(err, InputError):
                 raise
@@ -237,7 +241,11 @@ def _summary(result, records, folder: Path, out: Path) -> str:
              f"  most underserved provinces per group (top {TOP_N} by gap):"]
     for g in GROUPS:
         names = result.rank(g.id, TOP_N)["province"].tolist()
-        lines.append(f"    {g.id} {g.slug:<10} {', '.join(names)}")
+        shown = names[:TOP_N] + ([f"and {len(names) - TOP_N} more (equal gaps share a rank)"]
+                                 if len(names) > TOP_N else [])
+        text = ", ".join(shown) or ("no data: no record offers this group"
+                                    if g.id in result.groups_without_data() else "no gap")
+        lines.append(f"    {g.id} {g.slug:<10} {text}")
     files = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())
     lines.append(f"  wrote {out}{os.sep}: {', '.join(files)}")
     lines.append(f"  open {out / 'report.html'}")

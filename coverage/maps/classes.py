@@ -3,7 +3,7 @@
 Examples
 --------
 >>> classify([0, 0.3], "coverage").labels[:2]
-('0 (none)', '> 0 – 25%')
+('0 (none)', '> 0 – <25%')
 """
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ METRICS: dict[str, Metric] = {
                "coverage (share of service types)", "score"),
         Metric("gap", "gap",
                "Unmet need = need × (1 − coverage), need = {need} relative to the largest "
-               "province; 1 = the neediest province with nothing (darker = worse)",
+               "province, so where coverage is equal the map follows the need; 1 = the "
+               "neediest province with nothing (darker = worse)",
                "gap (0 none – 1 worst)", "gap"),
         Metric("providers", "providers",
                "Institutions offering at least one of the group's services in the province, "
@@ -75,19 +76,29 @@ class Classes:
     title: str
 
     def index(self, values: Iterable[Any]) -> np.ndarray:
-        """Class number of each value (-1 for missing): the first class whose upper bound
-        is at least the value, as ``mapclassify.UserDefined(values, bins).yb`` gives.
+        """Class number of each value (-1 for missing).
 
-        The bins are fixed here, so this is one ``numpy.searchsorted``; importing
-        mapclassify for it would cost about a second (it loads scipy.stats and sklearn).
-        mapclassify is used where the breaks come from the data (:func:`_count_bins`).
+        Scores and gaps: 0 alone, then classes closed on the left ("25 – <50%" holds
+        0.25 but not 0.5), the last one closed on both sides. Counts and levels: the
+        first class whose upper bound is at least the value, as
+        ``mapclassify.UserDefined(values, bins).yb`` gives. The bins are fixed, so this
+        is one ``numpy.searchsorted`` (importing mapclassify would cost about a second).
+
+        Examples
+        --------
+        >>> classify([0], "coverage").index([0, 0.1, 0.25, 0.5, 0.99, 1.0]).tolist()
+        [0, 1, 2, 3, 4, 4]
         """
         v = np.asarray(list(values), dtype=float)
         out = np.full(len(v), -1)
         ok = ~np.isnan(v)
         if ok.any():
             bins = np.asarray(self.bins if len(self.bins) > 1 else (0.0, 1.0))
-            out[ok] = np.minimum(np.searchsorted(bins, v[ok], side="left"), len(bins) - 1)
+            left_closed = METRICS[self.metric].kind in ("score", "gap")
+            pos = np.searchsorted(bins, v[ok], side="right" if left_closed else "left")
+            if left_closed:
+                pos = np.where(v[ok] == 0, 0, pos)
+            out[ok] = np.minimum(pos, len(bins) - 1)
         return out
 
 
@@ -126,9 +137,12 @@ def _fixed_bins(values: np.ndarray, bins: tuple[float, ...], metric: str) -> tup
     return bins
 
 
-def _range(lo: float, hi: float, pct: bool) -> str:
-    f = (lambda x: f"{x:.0%}") if pct else fmt_number
-    return f"> 0 – {f(hi)}" if lo == 0 else f"{f(lo)} – {f(hi)}"
+def _range(lo: float, hi: float, pct: bool, last: bool) -> str:
+    """A class label that does not overlap its neighbours: "25 – <50%", "75 – 100%"."""
+    num = (lambda x: f"{x * 100:.0f}") if pct else (lambda x: f"{x:g}")
+    unit = "%" if pct else ""
+    top = f"{num(hi)}{unit}" if last else f"<{num(hi)}{unit}"
+    return f"> 0 – {top}" if lo == 0 else f"{num(lo)} – {top}"
 
 
 def classify(values: Iterable[Any], metric: str = "coverage", group: int | str | None = None,
@@ -159,7 +173,9 @@ def classify(values: Iterable[Any], metric: str = "coverage", group: int | str |
     --------
     >>> c = classify([0, 0.1, 0.6, 1.0], "coverage", group=5)
     >>> c.bins, c.labels[:2]
-    ((0.0, 0.25, 0.5, 0.75, 1.0), ('0 (none)', '> 0 – 25%'))
+    ((0.0, 0.25, 0.5, 0.75, 1.0), ('0 (none)', '> 0 – <25%'))
+    >>> classify([0.3], "gap").labels
+    ('0 (no gap)', '> 0 – <0.1', '0.1 – <0.2', '0.2 – <0.4', '0.4 – 1')
     >>> classify([0, 1, 2, 2, 7], "providers").labels
     ('0 (no provider)', '1 – 2', '3 – 7')
     """
@@ -169,10 +185,12 @@ def classify(values: Iterable[Any], metric: str = "coverage", group: int | str |
     v = v[~np.isnan(v)]
     if m.kind == "score":
         bins = _fixed_bins(v, SCORE_BINS, metric)
-        labels = ["0 (none)"] + [_range(lo, hi, True) for lo, hi in zip(bins[:-1], bins[1:])]
+        labels = ["0 (none)"] + [_range(lo, hi, True, hi == bins[-1])
+                                 for lo, hi in zip(bins[:-1], bins[1:])]
     elif m.kind == "gap":
         bins = _fixed_bins(v, GAP_BINS, metric)
-        labels = ["0 (no gap)"] + [_range(lo, hi, False) for lo, hi in zip(bins[:-1], bins[1:])]
+        labels = ["0 (no gap)"] + [_range(lo, hi, False, hi == bins[-1])
+                                   for lo, hi in zip(bins[:-1], bins[1:])]
     elif m.kind == "level":
         w = float(nationwide_weight)
         bins = tuple(sorted({0.0, w, 1.0}))

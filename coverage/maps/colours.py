@@ -20,6 +20,10 @@ SUPPRESSED_COLOUR = "#BDBDBD"
 SUPPRESSED_HATCH = "...."
 EDGE_COLOUR = "#7A7A7A"
 HATCH_COLOUR = "#8C8C8C"
+#: Ramp colours that differ from the pin: the forum's black pin (group 6) would give a grey
+#: ramp, read as "no data"; a dark violet keeps it the darkest pin while giving it a hue no
+#: other group has.
+RAMP_COLOUR = {6: "#3E1F66"}
 
 
 def _srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
@@ -73,7 +77,8 @@ def group_ramp(group: int | str | Group, n: int = 5, light: float = 95.0) -> lis
     L* 35 (but not below L* 20). Lighter steps mix the pin with white, darker ones
     with black, so the hue stays the pin's and a reader of the forum's map
     recognises the group, while the classes stay in order in greyscale and for
-    colour-blind readers (their order is carried by lightness alone).
+    colour-blind readers (their order is carried by lightness alone). Group 6's black
+    pin is replaced by the dark violet of :data:`RAMP_COLOUR`, so its ramp has a hue.
 
     Examples
     --------
@@ -82,12 +87,13 @@ def group_ramp(group: int | str | Group, n: int = 5, light: float = 95.0) -> lis
     (5, True)
     """
     g = group if isinstance(group, Group) else get_group(group)
-    pin = _rgb(g.colour)
+    base = RAMP_COLOUR.get(g.id, g.colour)
+    pin = _rgb(base)
     L0 = float(_srgb_to_lab(pin)[0])
     dark = max(min(L0, 35.0), 20.0)
     white, black = np.ones(3), np.zeros(3)
     return [_mix_to_lightness(pin, white if L > L0 else black, float(L)) if abs(L - L0) > 0.05
-            else g.colour.upper() for L in np.linspace(light, dark, n)]
+            else base.upper() for L in np.linspace(light, dark, n)]
 
 
 def gap_ramp(n: int = 5) -> list[str]:

@@ -311,33 +311,35 @@ def plot_groups(result: CoverageResult, metric: str = "coverage", frame: str | N
 
 
 def _shared_legend(fig: "Figure", classes: Classes, min_count: int, metric: str) -> None:
-    """One legend for six ramps: each class as a row of six swatches, one per group."""
+    """One legend for the six maps: class labels across the top, then one row of swatches
+    per group (one row for gap maps, which share a ramp), and the no-data swatches."""
     from matplotlib.patches import Rectangle
 
-    ax = fig.add_axes((0.01, 0.085, 0.44, 0.055))
-    ax.set_gid("legend")
-    ax.set_axis_off()
-    ramps = ([gap_ramp(len(classes.bins))] * len(GROUPS) if METRICS[metric].kind == "gap"
-             else [group_ramp(g, len(classes.bins)) for g in GROUPS])
+    gap = METRICS[metric].kind == "gap"
+    rows = [("all groups", gap_ramp(len(classes.bins)))] if gap else \
+        [(f"group {g.id}", group_ramp(g, len(classes.bins))) for g in GROUPS]
     extra = []
     if min_count > 1 and METRICS[metric].kind == "count":
         extra.append((SUPPRESSED_COLOUR, SUPPRESSED_HATCH, f"suppressed (<{min_count})"))
     extra.append((MISSING_COLOUR, MISSING_HATCH, "no data"))
     n = len(classes.labels) + len(extra)
-    ax.set_xlim(0, n)
-    ax.set_ylim(0, 1)
-    ax.text(0, 1.15, classes.title, fontsize=6.5, fontweight="bold", va="bottom",
-            transform=ax.transData)
-    w = 0.9 / len(GROUPS)
-    for i, label in enumerate(classes.labels):
-        for j, ramp in enumerate(ramps):
-            ax.add_patch(Rectangle((i + j * w, 0.45), w, 0.5, facecolor=ramp[i], edgecolor="none"))
-        ax.add_patch(Rectangle((i, 0.45), 0.9, 0.5, facecolor="none", edgecolor=EDGE_COLOUR,
-                               linewidth=0.4))
-        ax.text(i + 0.45, 0.3, label, fontsize=6, ha="center", va="top", gid="legend-entry")
-    for k, (face, hatch, label) in enumerate(extra, start=len(classes.labels)):
-        ax.add_patch(Rectangle((k, 0.45), 0.9, 0.5, facecolor=face, hatch=hatch,
-                               edgecolor=HATCH_COLOUR, linewidth=0.4))
-        ax.text(k + 0.45, 0.3, label, fontsize=6, ha="center", va="top", gid="legend-entry")
-
-
+    ax = fig.add_axes((0.01, 0.05, 0.44, 0.135))
+    ax.set_gid("legend")
+    ax.set_axis_off()
+    label_w = 1.1 if gap else 0.75
+    ax.set_xlim(-label_w, n)
+    ax.set_ylim(-len(rows) - 0.2, 1.6)
+    ax.text(-label_w, 1.55, classes.title, fontsize=6.5, fontweight="bold", va="top")
+    for i, label in enumerate([*classes.labels, *(e[2] for e in extra)]):
+        ax.text(i + 0.45, 0.15, label, fontsize=5.6, ha="center", va="bottom",
+                gid="legend-entry")
+    for r, (name, ramp) in enumerate(rows):
+        y = -r - 1
+        ax.text(-0.08, y + 0.42, name, fontsize=5.8, ha="right", va="center",
+                fontweight="bold")
+        for i, colour in enumerate(ramp[:len(classes.labels)]):
+            ax.add_patch(Rectangle((i + 0.05, y), 0.8, 0.84, facecolor=colour,
+                                   edgecolor=EDGE_COLOUR, linewidth=0.3))
+    for k, (face, hatch, _) in enumerate(extra, start=len(classes.labels)):
+        ax.add_patch(Rectangle((k + 0.05, -len(rows)), 0.8, len(rows) - 0.16, facecolor=face,
+                               hatch=hatch, edgecolor=HATCH_COLOUR, linewidth=0.4))

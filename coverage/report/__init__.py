@@ -1,13 +1,16 @@
 """The self-contained HTML report: one file a donor can open from an email.
 
 Everything is inline: the maps are base64 PNG images, the styles sit in a
-``<style>`` element, and nothing is fetched from the network. The report holds
-the run's date and parameters, the coverage maps of the six groups and the gap
-map, the ranked underserved provinces per group with their missing service
-types, the forum's own gaps and recommendations, the places that could not be
-resolved, the method in brief, and the sources and licences.
+``<style>`` element, and nothing is fetched from the network. The report opens
+with findings generated from the result (``summary``), then an interactive map
+(inline SVG and a few lines of inline script), the coverage and gap maps of the
+six groups, the ranked underserved provinces per group with their coverage and
+need ranks and missing service types, the forum's own gaps and recommendations,
+the places that could not be resolved, the method in brief, the sources and
+licences, and last the run's parameters.
 
-Modules: ``html`` (style and building blocks), ``sections``, ``findings``.
+Modules: ``html`` (style and building blocks), ``summary`` (generated findings),
+``sections``, ``findings`` (the practitioners' own).
 
 Examples
 --------
@@ -15,30 +18,35 @@ Examples
 >>> text = render_report(analyze(), run_date="2026-01-31")
 >>> text.startswith("<!DOCTYPE html>"), "http://" in text or "https://" in text
 (True, False)
+>>> text.index('id="summary"') < text.index('id="maps"') < text.index('id="parameters"')
+True
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from pathlib import Path
+from typing import Mapping
 
 import pandas as pd
 
 from coverage.report import sections
 from coverage.report.findings import default_findings, records_findings
+from coverage.report.summary import Finding, build_findings
 from coverage.report.html import STYLE, escape
 from coverage.scores import CoverageResult
 
 log = logging.getLogger(__name__)
 
-__all__ = ["write_report", "render_report", "records_findings"]
+__all__ = ["write_report", "render_report", "records_findings", "build_findings", "Finding"]
 
 DEFAULT_TITLE = "Reintegration services for victims of trafficking: coverage by province"
 
 def write_report(result: CoverageResult, path: str | Path, *, title: str | None = None,
                  run_date: str | dt.date | None = None,
                  findings: pd.DataFrame | None = None,
-                 maps_dir: str | Path | None = None) -> Path:
+                 maps_dir: str | Path | None = None,
+                 tables: Mapping[str, pd.DataFrame] | None = None) -> Path:
     """Write the self-contained HTML report of a coverage result.
 
     Parameters
@@ -60,6 +68,9 @@ def write_report(result: CoverageResult, path: str | Path, *, title: str | None 
         A folder written by :func:`coverage.maps.save_maps` with PNG files: its
         ``all_groups_coverage.png`` and ``all_groups_gap.png`` are embedded instead of
         drawing the maps again.
+    tables : mapping of str to DataFrame, optional
+        Extra tables for the opening findings (see :func:`build_findings`), e.g. a
+        ``"sensitivity"`` table already computed.
 
     Returns
     -------
@@ -73,7 +84,7 @@ def write_report(result: CoverageResult, path: str | Path, *, title: str | None 
     """
     path = Path(path)
     text = render_report(result, title=title, run_date=run_date, findings=findings,
-                         maps_dir=maps_dir)
+                         maps_dir=maps_dir, tables=tables)
     path.write_text(text, encoding="utf-8")
     log.debug("wrote report %s (%d kB)", path, len(text.encode("utf-8")) // 1024)
     return path
@@ -82,7 +93,8 @@ def write_report(result: CoverageResult, path: str | Path, *, title: str | None 
 def render_report(result: CoverageResult, *, title: str | None = None,
                   run_date: str | dt.date | None = None,
                   findings: pd.DataFrame | None = None,
-                  maps_dir: str | Path | None = None) -> str:
+                  maps_dir: str | Path | None = None,
+                  tables: Mapping[str, pd.DataFrame] | None = None) -> str:
     """The report of :func:`write_report` as an HTML string (same arguments, no path)."""
     title = title or DEFAULT_TITLE
     run_date = str(run_date or dt.date.today().isoformat())
@@ -90,13 +102,16 @@ def render_report(result: CoverageResult, *, title: str | None = None,
     if findings is None:
         findings = default_findings(result)
     parts = [
-        sections.header(result, title, run_date, min_count),
+        sections.title_block(result, title, run_date),
+        sections.summary_section(build_findings(result, tables)),
+        sections.interactive_section(result),
         sections.maps_section(result, maps_dir),
         sections.ranking_section(result, min_count),
         sections.findings_section(findings),
         sections.unresolved_section(result, min_count),
         sections.method_section(),
         sections.sources_section(result),
+        sections.parameters_section(result, run_date, min_count),
     ]
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

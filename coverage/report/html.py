@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import base64
 import html
+import numbers
+import re
 
 import pandas as pd
 
@@ -18,10 +20,17 @@ figure{margin:1rem 0;text-align:center}figure img{max-width:100%;height:auto}
 figcaption{font-size:.85rem;color:#444}.swatch{display:inline-block;width:.8em;height:.8em;
 margin-right:.35em;border:1px solid #555;vertical-align:baseline}
 ul.findings li{margin-bottom:.2rem}.kind{font-weight:600}
+ul.summary{padding-left:1.2rem;font-size:1.02rem}ul.summary li{margin-bottom:.45rem}
+ul.summary li.caveat{color:#444;font-size:.93rem}
+#parameters h1{font-size:1.25rem}#parameters{margin-top:2.2rem;border-top:2px solid #1F3A93}
 @media print{body{max-width:none;padding:0;font-size:10pt}h2{break-after:avoid}
 figure,table,tr{break-inside:avoid}a{color:inherit;text-decoration:none}}
 """
 
+
+
+#: Text that is a number, a percentage or a withheld count ("12", "0.25", "50%", "<5").
+NUMBER = re.compile(r"<?-?\d[\d,]*(\.\d+)?%?")
 
 
 def escape(value: object) -> str:
@@ -38,7 +47,8 @@ def html_table(df: pd.DataFrame) -> str:
     for rec in df.itertuples(index=False):
         cells = []
         for value in rec:
-            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            numeric = (isinstance(value, numbers.Number) and not isinstance(value, bool)) or (
+                isinstance(value, str) and NUMBER.fullmatch(value) is not None)
             cells.append(f"<td class=\"num\">{cell(value)}</td>" if numeric
                          else f"<td>{cell(value)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from coverage.maps.colours import RAMP_COLOUR
 from coverage.report.html import escape, figure, html_table, swatch
+from coverage.report.summary import Finding
 from coverage.scores import CoverageResult, format_suppressed
 from coverage.sources import SOURCES, boundary_source, user_source
 from coverage.settings import TOP_N
@@ -14,9 +16,10 @@ from coverage.taxonomy import GROUPS
 
 FIGURE_DPI = 150
 RANK_COLUMNS = {
-    "gap_rank": "rank", "province": "province", "coverage": "coverage",
+    "gap_rank": "gap rank", "province": "province", "gap": "gap", "coverage": "coverage",
+    "coverage_rank": "coverage rank", "need_rank": "need rank",
     "providers_local": "local providers", "providers_nationwide": "nationwide providers",
-    "gap": "gap", "missing_services": "missing service types",
+    "missing_services": "missing service types",
     "nationwide_only_services": "offered only nationwide",
 }
 
@@ -28,12 +31,17 @@ METHOD = (
     "counts in every province with a reduced weight (the <em>nationwide weight</em>). "
     "For each province and group, <em>coverage</em> is the share of the group's service "
     "types offered there, counting a nationwide offer at the nationwide weight. The "
-    "<em>gap</em> combines low coverage with need (population where no other need "
-    "table is given), and provinces are ranked by gap: rank 1 is the most underserved. "
+    "<em>gap</em> is need &times; (1 &minus; coverage), need being population (or the need "
+    "chosen) relative to the largest province; provinces with a gap are ranked by it "
+    "(rank 1 is the most underserved, equal gaps share a rank, provinces with no gap are "
+    "not ranked). Where provinces are equally covered, need alone orders them: the "
+    "coverage rank (1 = least covered) and need rank (1 = neediest) beside each gap rank "
+    "show which one put a province there. A group no record offers anywhere is "
+    "<em>no data</em>, not zero coverage, and is not ranked. "
     "The missing service types are those no provider, local or nationwide, offers in the "
     "province. Counts below the minimum count are suppressed so that small numbers "
-    "cannot identify anyone. Places that could not be resolved are listed below and "
-    "never silently dropped."
+    "cannot identify anyone. Places that could not be resolved are listed in their own "
+    "section and never silently dropped."
 )
 
 
@@ -60,16 +68,50 @@ def header(result: CoverageResult, title: str, run_date: str, min_count: int) ->
             "</header>")
 
 
+def title_block(result: CoverageResult, title: str, run_date: str) -> str:
+    """The first lines: title, and what the report was made from."""
+    from coverage import __version__
+
+    p = result.params
+    records = "the forum's records (2010)" if p.records == "forum" else p.records
+    return (f"<h1>{escape(title)}</h1>\n<p class=\"meta\">From {escape(records)} on the "
+            f"{escape(p.frame)} province frame; generated on {escape(run_date)} by kh-coverage "
+            f"{escape(__version__)}. Parameters are listed at the end.</p>")
+
+
+def summary_section(found: list[Finding]) -> str:
+    """The generated findings, first thing a reader sees."""
+    items = "".join(f"<li class=\"{escape(f.kind)}\">{escape(f.text)}</li>" for f in found)
+    return ("<section id=\"summary\"><h2>What the data show</h2>"
+            f"<ul class=\"summary\">{items}</ul></section>")
+
+
+def interactive_section(result: CoverageResult) -> str:
+    """The offline interactive map with a group selector."""
+    from coverage.maps.interactive import interactive_map
+
+    return ("<section id=\"explore\"><h2>Explore the map</h2>"
+            "<p>Choose a service group; hover over (or tab to) a province for its coverage, "
+            "gap, providers and missing service types.</p>"
+            f"{interactive_map(result)}</section>")
+
+
 def maps_section(result: CoverageResult, maps_dir: Path | None) -> str:
+    need = result.params.need
+    need_text = ("population (2008 census), so where coverage is equal, the more populous "
+                 "province has the larger gap: much of this map is a population map"
+                 if need == "population" else
+                 "the same in every province, so this map shows missing services alone"
+                 if need == "uniform" else f"{need}")
     parts = ["<section id=\"maps\"><h2>Coverage maps</h2>",
              figure(_map_png(result, "coverage", maps_dir),
                      "Coverage of each service group by province: the share of the group's "
                      "service types available, a nationwide offer counting at the nationwide "
-                     "weight."),
+                     f"weight ({result.params.nationwide_weight:g}). Hatched: no data."),
              "<h2 id=\"gap-map\">Gap map</h2>",
              figure(_map_png(result, "gap", maps_dir),
                      "Gap of each service group by province: need times the share of service "
-                     "types missing. Darker provinces are more underserved."),
+                     f"types missing. Darker provinces are more underserved. Need is {need_text}."),
              "</section>"]
     return "\n".join(parts)
 
@@ -91,14 +133,29 @@ def _map_png(result: CoverageResult, metric: str, maps_dir: Path | None) -> byte
 
 
 def ranking_section(result: CoverageResult, min_count: int) -> str:
+    n = result.by_province["province_code"].nunique()
     parts = ["<section id=\"underserved\"><h2>Most underserved provinces per group</h2>",
-             f"<p>The {TOP_N} provinces with the largest gap in each group (rank 1 = most "
-             "underserved), and the service types no provider offers there.</p>"]
+             f"<p>The provinces ranked {TOP_N} or better by gap in each group (rank 1 = most "
+             "underserved; equal gaps share a rank), and the service types no provider offers "
+             f"there. Coverage rank: 1 = least covered of the {n} provinces; need rank: 1 = "
+             "neediest. A province with a high need rank and a middling coverage rank is there "
+             "because of its need.</p>"]
+    no_data = set(result.groups_without_data())
     for g in GROUPS:
+        parts.append(f"<h3>{swatch(RAMP_COLOUR.get(g.id, g.colour))}{g.id}. "
+                     f"{escape(g.name)}</h3>")
+        if g.id in no_data:
+            parts.append("<p>No data: no record offers this group anywhere, so no province "
+                         "is ranked.</p>")
+            continue
         table = format_suppressed(result.rank(g.id, TOP_N), min_count)
+        if table.empty:
+            parts.append("<p>No province has a gap in this group.</p>")
+            continue
         cols = [c for c in RANK_COLUMNS if c in table.columns]
-        shown = table[cols].rename(columns=RANK_COLUMNS)
-        parts.append(f"<h3>{swatch(g.colour)}{g.id}. {escape(g.name)}</h3>")
+        shown = table[cols].assign(
+            coverage=table["coverage"].map("{:.0%}".format),
+            gap=table["gap"].map("{:.2f}".format)).rename(columns=RANK_COLUMNS)
         parts.append(html_table(shown))
     parts.append("</section>")
     return "\n".join(parts)
@@ -164,6 +221,12 @@ def _with_context(unresolved: pd.DataFrame, records: pd.DataFrame | None) -> pd.
 
 def method_section() -> str:
     return f"<section id=\"method\"><h2>Method in brief</h2><p>{METHOD}</p></section>"
+
+
+def parameters_section(result: CoverageResult, run_date: str, min_count: int) -> str:
+    """The run's parameters, last (the table of :func:`header`, under its own heading)."""
+    return ("<section id=\"parameters\">"
+            + header(result, "Parameters of this run", run_date, min_count) + "</section>")
 
 
 def sources_section(result: CoverageResult) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 from pathlib import PurePath
 from typing import Mapping
 
@@ -14,16 +15,20 @@ from coverage.records import RecordsSheet, load_forum_records, read_records, res
 from coverage.records.schema import empty_rejected, empty_unresolved
 from coverage.scores.disclosure import suppress
 from coverage.scores.districts import DISTRICT_COUNT_COLUMNS, district_tables
-from coverage.scores.inputs import census, province_table, score_inputs
+from coverage.scores.inputs import (ScoreInputs, census, check_provinces, province_table,
+                                    score_inputs)
 from coverage.scores.method import score_tables
 from coverage.scores.params import RunParams
 from coverage.scores.result import CoverageResult
 from coverage.scores.tables import PROVINCE_COLUMNS, SERVICE_COLUMNS
-from coverage.settings import MIN_COUNT, NATIONWIDE_WEIGHT, PROVINCE_WEIGHT, default_frame
+from coverage.settings import FORUM, MIN_COUNT, NATIONWIDE_WEIGHT, PROVINCE_WEIGHT, default_frame
 
 log = logging.getLogger(__name__)
 
 __all__ = ["analyze", "score"]
+
+#: Needs named by a word rather than given as a table.
+NAMED_NEEDS = ("population", "uniform")
 
 Need = pd.Series | pd.DataFrame | Mapping | str | os.PathLike | None
 
@@ -31,7 +36,7 @@ Need = pd.Series | pd.DataFrame | Mapping | str | os.PathLike | None
 def analyze(records: RecordsSheet | pd.DataFrame | str | os.PathLike | None = None, *,
             frame: str | None = None, provinces=None, need: Need = None,
             nationwide_weight: float = NATIONWIDE_WEIGHT, min_count: int = MIN_COUNT,
-            spread: bool = False, level: str = "province",
+            spread: bool | None = None, level: str = "province",
             province_weight: float = PROVINCE_WEIGHT) -> CoverageResult:
     """Coverage and gap scores for every province, service group and service type.
 
@@ -47,15 +52,19 @@ def analyze(records: RecordsSheet | pd.DataFrame | str | os.PathLike | None = No
         Your own boundary layer: a file (read with :func:`coverage.load_provinces`) or a
         GeoDataFrame already matched (has ``code``); it sets the provinces scored and is
         used for mapping. Default: the bundled layer of ``frame``.
-    need : Series, mapping, DataFrame or CSV path, optional
+    need : "population", "uniform", Series, mapping, DataFrame or CSV path, optional
         Need indicator per province code (a DataFrame or CSV needs
-        ``province_code`` and one numeric column). Default: 2008 census population.
+        ``province_code`` and one numeric column). Default (or ``"population"``): 2008
+        census population. ``"uniform"``: every province needs the same, so the gap
+        ranks provinces by coverage alone.
     nationwide_weight : float
         Level of a service type that is only claimed nationwide, in [0, 1].
     min_count : int
         Counts from 1 to ``min_count - 1`` are withheld (see ``docs/method.md``).
-    spread : bool
-        Passed to :func:`coverage.resolve_records`.
+    spread : bool, optional
+        Passed to :func:`coverage.resolve_records`. Default: True for the forum's records
+        on the 2013 frame (its "Kampong Cham" is the 2010 province, which included
+        Tbong Khmum), False otherwise.
     level : {"province", "district"}
         ``"district"`` also fills ``by_district`` (the 197 districts of the 2014 layer;
         needs the bundled boundaries).
@@ -72,6 +81,10 @@ def analyze(records: RecordsSheet | pd.DataFrame | str | os.PathLike | None = No
     >>> result = analyze()
     >>> len(result.by_province), result.frame
     (168, '2010')
+    >>> analyze(frame="2013").params.spread
+    True
+    >>> analyze(need="uniform").params.need
+    'uniform'
     """
     if records is None:
         records = load_forum_records()
@@ -83,6 +96,8 @@ def analyze(records: RecordsSheet | pd.DataFrame | str | os.PathLike | None = No
         raise TypeError(f"records must be a RecordsSheet, a DataFrame, a path or None, not "
                         f"{type(records).__name__}")
     frame = frame or default_frame(records.source)
+    if spread is None:
+        spread = records.source == FORUM and frame == "2013"
     if {"province_code", "basis"} <= set(records.records.columns):
         served, unresolved, kept = records.records, empty_unresolved(), None
     else:
@@ -95,7 +110,7 @@ def analyze(records: RecordsSheet | pd.DataFrame | str | os.PathLike | None = No
     elif provinces is not None:
         layer = "your boundary layer"
     table = province_table(frame, provinces)
-    inputs = score_inputs(served, table, population=census(frame, table), need=need)
+    inputs = _score_inputs(served, table, census(frame, table), need)
     params = RunParams(frame=frame, nationwide_weight=nationwide_weight, min_count=min_count,
                        need=inputs.need, spread=spread, records=records.name,
                        boundaries=layer, level=level, province_weight=province_weight)
@@ -139,7 +154,7 @@ def score(served: pd.DataFrame, provinces: pd.DataFrame, *, population=None, nee
         ``code`` and ``name`` of every province scored.
     population : Series, mapping or DataFrame, optional
         Population per province code (``population`` column of ``by_province``).
-    need : Series, mapping, DataFrame or CSV path, optional
+    need : "population", "uniform", Series, mapping, DataFrame or CSV path, optional
         Need indicator; default the population.
     frame, nationwide_weight, min_count
         As in :func:`analyze`.
@@ -153,11 +168,24 @@ def score(served: pd.DataFrame, provinces: pd.DataFrame, *, population=None, nee
     >>> float(res.by_province.query("group_id == 3 and province_code == '12'")["coverage"].iloc[0])
     0.5
     """
-    inputs = score_inputs(served, provinces, population=population, need=need)
+    inputs = _score_inputs(served, provinces, population, need)
     params = RunParams(frame=frame, nationwide_weight=nationwide_weight, min_count=min_count,
                        need=inputs.need, records="served table")
     return _result(inputs, params, served=served, unresolved=empty_unresolved(),
                    rejected=empty_rejected())
+
+
+def _score_inputs(served: pd.DataFrame, provinces: pd.DataFrame, population,
+                  need: Need) -> ScoreInputs:
+    """:func:`score_inputs`, with the named needs ``"population"`` and ``"uniform"``."""
+    if isinstance(need, str) and need in NAMED_NEEDS:
+        if need == "population":
+            return score_inputs(served, provinces, population=population)
+        codes = check_provinces(provinces)["code"]
+        inputs = score_inputs(served, provinces, population=population,
+                              need=pd.Series(1.0, index=codes.to_numpy()))
+        return replace(inputs, need="uniform")
+    return score_inputs(served, provinces, population=population, need=need)
 
 
 def _result(inputs, params: RunParams, **tables) -> CoverageResult:

@@ -12,11 +12,14 @@ import numpy as np
 import pandas as pd
 
 from coverage.errors import RecordsError
+from coverage.settings import SCORE_DECIMALS
 from coverage.scores.inputs import ScoreInputs
 from coverage.taxonomy import GROUPS, groups_table, services_table
 
-#: Gaps equal to this many decimals are ties (broken by province code).
+#: Values equal to this many decimals are ties (planning's greedy steps).
 RANK_DECIMALS = 12
+#: The label of the all-groups rows (``group_id`` 0) of ``by_province``.
+ALL_GROUPS = "all groups (mean of the groups with data)"
 
 def _compute(served: pd.DataFrame, institutions: np.ndarray, prov: pd.DataFrame,
              w: float) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -114,18 +117,26 @@ def _compute(served: pd.DataFrame, institutions: np.ndarray, prov: pd.DataFrame,
         "institutions_local": names[0],
         "institutions_nationwide": names[1],
     })
-    by_group = by_service.groupby(["province_code", "group_id"], sort=True).agg(
-        coverage=("level", "mean"), services_available=("level", lambda s: int((s > 0).sum())),
+    by_group = by_service.assign(_nat_only=~by_service["local"] & by_service["nationwide"]
+                                 ).groupby(["province_code", "group_id"], sort=True).agg(
+        coverage=("level", "mean"), services_local=("local", "sum"),
+        services_nationwide_only=("_nat_only", "sum"),
         services_total=("level", "size")).reset_index()
     by_group["records"] = records_g
     by_group["providers_local"] = local_g
     by_group["providers_nationwide"] = nat_only_g
+    # no data is not zero: a group nobody offers anywhere (no local, no nationwide claim)
+    offered_g = (by_service["local"] | by_service["nationwide"]).groupby(
+        by_service["group_id"]).any()
+    offered = by_group["group_id"].map(offered_g).astype(bool)
+    by_group["coverage"] = by_group["coverage"].where(offered)
     gt = groups_table()[["group_id", "group"]]
     by_group = by_group.merge(gt, on="group_id", how="left")
     all_rows = by_group.groupby("province_code", sort=True).agg(
-        coverage=("coverage", "mean"), services_available=("services_available", "sum"),
+        coverage=("coverage", "mean"), services_local=("services_local", "sum"),
+        services_nationwide_only=("services_nationwide_only", "sum"),
         services_total=("services_total", "sum")).reset_index()
-    all_rows["group_id"], all_rows["group"] = 0, "all"
+    all_rows["group_id"], all_rows["group"] = 0, ALL_GROUPS
     all_rows["records"] = records_a
     all_rows["providers_local"] = local_a
     all_rows["providers_nationwide"] = nat_only_a
@@ -139,8 +150,8 @@ def _compute(served: pd.DataFrame, institutions: np.ndarray, prov: pd.DataFrame,
         by_province[col] = by_province[col].astype("Int64")
     by_province["providers"] = by_province["providers_local"] + \
         by_province["providers_nationwide"]
-    by_province["services_available"] = by_province["services_available"].astype(int)
-    by_province["services_total"] = by_province["services_total"].astype(int)
+    for col in ("services_local", "services_nationwide_only", "services_total"):
+        by_province[col] = by_province[col].astype(int)
     by_province["group_id"] = by_province["group_id"].astype(int)
     return by_service, by_province
 
@@ -198,12 +209,36 @@ def _check_record_claims(served: pd.DataFrame, bad: np.ndarray) -> None:
             file="served table", row=served.index[row], column="service_id")
 
 
-def gap_rank(by_province: pd.DataFrame) -> pd.Series:
-    order = by_province.assign(_g=by_province["gap"].round(RANK_DECIMALS)).sort_values(
-        ["group_id", "_g", "province_code"], ascending=[True, False, True], kind="mergesort")
-    rank = order.groupby("group_id").cumcount() + 1
-    return rank.reindex(by_province.index).astype(int)
+def shared_rank(values: pd.Series, groups: pd.Series, ascending: bool) -> pd.Series:
+    """Rank within each group, equal values sharing the lowest rank ("1, 2, 2, 4").
 
+    Values are compared at :data:`~coverage.settings.SCORE_DECIMALS` decimals, as
+    published; missing values get no rank.
+
+    Examples
+    --------
+    >>> v = pd.Series([0.2, 0.5, 0.2, None])
+    >>> shared_rank(v, pd.Series([1, 1, 1, 1]), ascending=False).tolist()
+    [2, 1, 2, <NA>]
+    """
+    rounded = values.astype(float).round(SCORE_DECIMALS)
+    rank = rounded.groupby(groups.to_numpy()).rank(method="min", ascending=ascending)
+    return rank.astype("Int64")
+
+
+def gap_rank(by_province: pd.DataFrame) -> pd.Series:
+    """Rank by gap within each group (1 = largest); only provinces with a gap > 0 are
+    ranked, and equal gaps share a rank.
+
+    Examples
+    --------
+    >>> bp = pd.DataFrame({"group_id": [3, 3, 3, 3], "gap": [0.5, 0.0, 0.5, 0.25]})
+    >>> gap_rank(bp).tolist()
+    [1, <NA>, 1, 3]
+    """
+    gap = by_province["gap"].astype(float)
+    return shared_rank(gap.where(gap.round(SCORE_DECIMALS) > 0), by_province["group_id"],
+                       ascending=False)
 
 
 def reasons(svc: pd.DataFrame) -> pd.DataFrame:
@@ -244,8 +279,15 @@ def score_tables(inputs: ScoreInputs, nationwide_weight: float) -> tuple[pd.Data
         pop.round().astype("Int64")).astype("Int64")
     by_province["need"] = by_province["province_code"].map(ind / ind.max())
     by_province["gap"] = by_province["need"] * (1.0 - by_province["coverage"])
+    for col in ("coverage", "need", "gap"):
+        by_province[col] = by_province[col].astype(float).round(SCORE_DECIMALS)
     by_province["gap_rank"] = gap_rank(by_province)
+    has_data = by_province["coverage"].notna()
+    by_province["coverage_rank"] = shared_rank(by_province["coverage"], by_province["group_id"],
+                                               ascending=True)
+    by_province["need_rank"] = shared_rank(by_province["need"].where(has_data),
+                                           by_province["group_id"], ascending=False)
     local = by_province["providers_local"].astype("Float64")
     by_province["population_per_local_provider"] = (
-        by_province["population"].astype("Float64") / local.where(local > 0))
+        by_province["population"].astype("Float64") / local.where(local > 0)).round(1)
     return by_province, by_service

@@ -84,14 +84,19 @@ class CoverageResult:
         return load_provinces(self.frame)
 
     def rank(self, group: int | str, n: int | None = None) -> pd.DataFrame:
-        """Provinces of one group sorted by gap (largest first), with the reasons.
+        """The ranked provinces of one group (gap > 0), largest gap first, with the reasons.
+
+        Provinces with no gap, and every province of a group no record offers anywhere
+        (no data), have no rank and are not listed. Equal gaps share a rank, and
+        ``coverage_rank`` (1 = least covered) and ``need_rank`` (1 = neediest) show
+        whether missing services or need put a province where it is.
 
         Parameters
         ----------
         group : int or str
             Group id, slug or name; ``0`` or ``"all"`` for all groups.
         n : int, optional
-            Keep the first ``n`` rows.
+            Keep the provinces ranked ``n`` or better (ties at rank ``n`` are all kept).
 
         Returns
         -------
@@ -100,19 +105,42 @@ class CoverageResult:
             ``"; "``-joined) and ``nationwide_only_services`` (types with no local
             provider but a nationwide claim).
 
+        Raises
+        ------
+        ValueError
+            If ``n`` is negative.
+
         Examples
         --------
         >>> from coverage.scores import analyze
-        >>> analyze().rank("shelter", n=2)["gap_rank"].tolist()
-        [1, 2]
+        >>> top = analyze().rank("shelter", n=2)
+        >>> top[["province", "gap_rank", "coverage_rank", "need_rank"]].values.tolist()
+        [['Takeo', 1, 1, 7], ['Kampong Cham', 2, 13, 1]]
         """
+        if n is not None and n < 0:
+            raise ValueError(f"n must be 0 or more, not {n}")
         gid = group_id(group)
-        rows = self.by_province[self.by_province["group_id"] == gid]
+        rows = self.by_province[(self.by_province["group_id"] == gid)
+                                & self.by_province["gap_rank"].notna()]
         svc = self.by_service if gid == 0 else self.by_service[self.by_service["group_id"] == gid]
         why = reasons(svc)
         out = rows.merge(why, on="province_code", how="left", validate="one_to_one")
-        out = out.sort_values("gap_rank", kind="mergesort").reset_index(drop=True)
-        return out if n is None else out.head(n)
+        out = out.sort_values(["gap_rank", "province_code"], kind="mergesort")
+        out = out.reset_index(drop=True)
+        return out if n is None else out[out["gap_rank"] <= n].reset_index(drop=True)
+
+    def groups_without_data(self) -> list[int]:
+        """The groups no record offers anywhere: "no data", not zero coverage.
+
+        Examples
+        --------
+        >>> from coverage.scores import analyze
+        >>> analyze().groups_without_data()
+        []
+        """
+        bp = self.by_province[self.by_province["group_id"] > 0]
+        empty = bp.groupby("group_id")["coverage"].apply(lambda c: c.isna().all())
+        return [int(g) for g in empty.index[empty]]
 
     def to_geodataframe(self, group: int | str):
         """``by_province`` rows of one group joined to the province polygons.
@@ -137,31 +165,69 @@ class CoverageResult:
 
     def sensitivity(self, nationwide_weights: Iterable[float] = SENSITIVITY_WEIGHTS,
                     n: int = TOP_N) -> pd.DataFrame:
-        """How the top-``n`` provinces of each group move with the nationwide weight.
+        """The top-``n`` provinces of each group at each nationwide weight, and which stay.
 
-        See :func:`coverage.scores.planning.sensitivity` for the columns.
+        The scores are computed again at each weight (need and records unchanged).
+        A province is ``robust`` when it is ranked ``n`` or better at every weight at
+        which its group has a gap anywhere; weights at which the group has no gap
+        (weight 1 for a group every type of which is claimed nationwide) do not count
+        against it, and a group with no data has no rows.
+
+        Parameters
+        ----------
+        nationwide_weights : iterable of float
+            Weights in [0, 1]; default 0, 0.25, 0.5, 0.75, 1. An empty iterable gives
+            an empty table.
+        n : int
+            How many ranks count as "top" (ties at rank ``n`` included).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``nationwide_weight``, ``group_id``, ``group``, ``gap_rank``,
+            ``province_code``, ``province``, ``coverage``, ``gap``, ``robust``.
 
         Examples
         --------
         >>> from coverage.scores import analyze
         >>> table = analyze().sensitivity()
-        >>> sorted(table["nationwide_weight"].unique().tolist())[:2]
-        [0.0, 0.25]
+        >>> sorted(table.query("group_id == 3 and robust")["province"].unique())
+        ['Kampong Cham', 'Kampong Speu', 'Kampong Thom', 'Kampot', 'Takeo']
+        >>> len(analyze().sensitivity([]))
+        0
         """
         return sensitivity(self, nationwide_weights, n=n)
 
     def suggest_expansion(self, group: int | str, k: int = 3,
                           max_services: int | None = None) -> pd.DataFrame:
-        """Where ``k`` new local providers would cut the gap most (greedy).
+        """Where ``k`` new local providers would cut the national total gap most (greedy).
 
-        See :func:`coverage.scores.planning.suggest_expansion` for the method and columns.
+        Each step adds one local provider in the province whose gap in ``group`` falls
+        most when the service types missing there are offered locally (at most
+        ``max_services`` of them). Groups with no data are never chosen.
+
+        Parameters
+        ----------
+        group : int or str
+            A group, or ``0``/``"all"`` to choose among all groups with data.
+        k : int
+            Number of new providers (0 or more).
+        max_services : int, optional
+            The most service types one new provider offers; default all missing ones.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``step``, ``province_code``, ``province``, ``group_id``, ``group``,
+            ``services_added``, ``need``, ``coverage_before``, ``coverage_after``,
+            ``gap_reduction``, ``total_gap_before``, ``total_gap_after``.
 
         Examples
         --------
         >>> from coverage.scores import analyze
         >>> plan = analyze().suggest_expansion("shelter", k=2)
-        >>> plan["step"].tolist()
-        [1, 2]
+        >>> plan[["step", "province", "coverage_before", "coverage_after"]].values.tolist()
+        [[1, 'Takeo', 0.5, 1.0], [2, 'Kampong Cham', 0.75, 1.0]]
         """
         return suggest_expansion(self, group, k=k, max_services=max_services)
 
@@ -198,7 +264,15 @@ class CoverageResult:
         return save_maps(self, out_dir, formats=formats)
 
     def explore(self, group, metric: str = "coverage"):
-        """Interactive folium map (see ``coverage.maps.explore``)."""
+        """An interactive map that works offline (see ``coverage.maps.explore``).
+
+        Examples
+        --------
+        >>> from coverage.scores import analyze
+        >>> m = analyze().explore("shelter")
+        >>> "<svg" in m._repr_html_() and "http" not in m._repr_html_()
+        True
+        """
         from coverage.maps import explore
         return explore(self, group, metric=metric)
 
@@ -207,8 +281,10 @@ class CoverageResult:
         rows = []
         for gid, name in [(0, "all")] + [(g.id, g.name) for g in GROUPS]:
             part = self.by_province[self.by_province["group_id"] == gid]
-            top = part.sort_values("gap_rank", kind="mergesort").head(3)["province"]
-            rows.append((gid, name, round(float(part["coverage"].mean()), 3),
+            top = part.dropna(subset=["gap_rank"]).sort_values(
+                ["gap_rank", "province_code"], kind="mergesort").head(3)["province"]
+            cov = part["coverage"].mean()
+            rows.append((gid, name, "no data" if pd.isna(cov) else round(float(cov), 3),
                          "; ".join(top)))
         return pd.DataFrame(rows, columns=["group_id", "group", "mean coverage",
                                            "largest gaps"])

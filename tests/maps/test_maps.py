@@ -208,7 +208,26 @@ def test_score_breaks_are_fixed():
     a = maps.classify([0.0, 0.5], "coverage")
     b = maps.classify([0.9, 1.0, 0.3], "coverage", group=3)
     assert a.bins == b.bins == maps.SCORE_BINS
-    assert list(a.index([0.0, 0.01, 0.25, 0.26, 1.0])) == [0, 1, 1, 2, 4]
+    assert list(a.index([0.0, 0.01, 0.25, 0.26, 0.5, 1.0])) == [0, 1, 2, 2, 3, 4]
+    assert a.labels == ("0 (none)", "> 0 – <25%", "25 – <50%", "50 – <75%", "75 – 100%")
+
+
+def test_class_labels_do_not_overlap():
+    """Each boundary value belongs to exactly one label (read off the label text)."""
+    import re
+
+    for metric, values in (("coverage", [0.25, 0.5, 0.75, 1.0]), ("gap", [0.1, 0.2, 0.4, 1.0])):
+        c = maps.classify([0.3], metric)
+        scale = 100 if metric == "coverage" else 1
+        for v in values:
+            holders = []
+            for i, label in enumerate(c.labels[1:], start=1):
+                lo, hi = re.match(r"(?:> )?([\d.]+) – (<?)([\d.]+)", label).group(1, 3)
+                open_top = "<" in label
+                x = v * scale
+                if float(lo) <= x and (x < float(hi) if open_top else x <= float(hi)):
+                    holders.append(i)
+            assert holders == [c.index([v])[0]], (metric, v, holders)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         maps.classify([1.5], "coverage")
 
@@ -305,15 +324,38 @@ def test_caption_names_user_records(tmp_path):
 # ----------------------------------------------------------------------------- interactive
 
 
-def test_explore_has_a_tooltip_per_province_and_no_tiles(forum):
+def test_explore_is_offline_with_a_legend_and_a_tooltip_per_province(forum, tmp_path):
+    import re
+
     m = maps.explore(forum, "shelter")
-    html = m.get_root().render()
-    assert "tile.openstreetmap" not in html and "tileLayer" not in html
-    for field in ("province", "coverage", "gap", "providers_local", "providers_nationwide",
-                  "missing_services"):
-        assert field in html
-    rows = forum.rank(3)
-    assert rows["province"].iloc[0] in html
+    html = m._repr_html_()
+    assert not re.search(r"https?://|<link|src=", html)
+    tips = re.findall(r'data-tip="([^"]*)"', html)
+    assert len(tips) == 24
+    takeo = forum.by_province.query("group_id == 3 and province == 'Takeo'").iloc[0]
+    tip = next(t for t in tips if t.startswith("Takeo"))
+    # hand-read from by_province: coverage 0.5 -> "50%", gap 0.2515 -> "0.25", rank 1
+    assert f"coverage {takeo['coverage']:.0%}" in tip and "gap 0.25 (rank 1)" in tip
+    assert "local providers 0 · nationwide providers 4" in tip
+    for label in ("0 (none)", "25 – &lt;50%", "75 – 100%"):
+        assert label in html
+    path = m.save(tmp_path / "shelter.html")
+    assert m.save(path) == path                     # its own file may be written again
+    other = tmp_path / "notes.html"
+    other.write_text("mine")
+    with pytest.raises(FileExistsError):
+        m.save(other)
+    assert other.read_text() == "mine"
+
+
+def test_group_6_ramp_has_a_hue_and_is_the_darkest():
+    from coverage.maps.colours import _rgb, _srgb_to_lab
+
+    ramp = maps.group_ramp(6, 5)
+    chroma = [float(np.hypot(*_srgb_to_lab(_rgb(c))[1:])) for c in ramp[1:]]
+    assert min(chroma) > 10, chroma                 # not grey
+    darkest = {g.id: maps.lightness(maps.group_ramp(g, 5)[-1]) for g in GROUPS}
+    assert min(darkest, key=darkest.get) == 6       # still the forum's dark pin
 
 
 def test_min_count_5_leaves_no_small_number_in_any_legend(tmp_path):
@@ -337,9 +379,12 @@ def test_min_count_5_leaves_no_small_number_in_any_legend(tmp_path):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])),
                 min_size=1, max_size=30))
-def test_fixed_classes_match_mapclassify_user_defined(values):
-    import mapclassify
-
+def test_fixed_classes_match_a_naive_oracle(values):
     classes = maps.classify([0.3], "coverage")
-    expected = mapclassify.UserDefined(np.array(values), list(classes.bins), lowest=0.0).yb
-    assert classes.index(values).tolist() == expected.tolist()
+
+    def naive(v):  # 0 alone; [0.25, 0.5) etc.; the last class holds 1
+        if v == 0:
+            return 0
+        return 1 if v < 0.25 else 2 if v < 0.5 else 3 if v < 0.75 else 4
+
+    assert classes.index(values).tolist() == [naive(v) for v in values]

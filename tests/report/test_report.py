@@ -45,9 +45,11 @@ def _text(html: str) -> str:
 
 def test_has_every_section(report):
     _, html = report
-    for section in ('id="maps"', 'id="gap-map"', 'id="underserved"', 'id="findings"',
-                    'id="unresolved"', 'id="method"', 'id="sources"'):
-        assert section in html, section
+    order = ['id="summary"', 'id="explore"', 'id="maps"', 'id="gap-map"', 'id="underserved"',
+             'id="findings"', 'id="unresolved"', 'id="method"', 'id="sources"',
+             'id="parameters"']
+    positions = [html.index(section) for section in order]
+    assert positions == sorted(positions)          # findings first, parameters last
     text = _text(html)
     assert f"Date of run {RUN_DATE}" in " ".join(text.split())
     for phrase in ("Nationwide weight", "0.5", "Min count", "Province frame", "2010 (24 provinces)",
@@ -64,9 +66,10 @@ def test_nothing_is_fetched_from_anywhere(report):
     assert refs, "the report has images"
     assert all(r.startswith("data:image/png;base64,") or r.startswith("#") for r in refs), \
         [r[:60] for r in refs if not r.startswith("data:")]
-    assert not re.search(r"<(script|link|iframe|object|embed)\b", html, flags=re.I)
-    assert not re.search(r"url\(|@import", html, flags=re.I)
-    assert not re.search(r"https?://", IMG.sub("", html))
+    assert not re.search(r"<(link|iframe|object|embed)\b", html, flags=re.I)
+    assert re.findall(r"<script\b[^>]*>", html) == ["<script>"]   # one inline script, no src
+    assert not re.search(r"url\((?!#)|@import", html, flags=re.I)  # only the page's own patterns
+    assert not re.search(r"https?://|fetch\(|XMLHttpRequest", IMG.sub("", html))
 
 
 def test_maps_are_embedded_pngs(report):
@@ -152,15 +155,16 @@ def test_records_findings_from_a_users_sheet():
                                    [5, "recommendation", "Train lawyers"]]
 
 
-def _chromium(target: str, tmp_path, name: str):
+def _chromium(target: str, tmp_path, name: str, dump_dom: bool = False, width: int = 1200):
     shot = tmp_path / f"{name}.png"
     cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
            "--no-first-run", "--disable-background-networking", "--disable-component-update",
            "--disable-sync", "--disable-default-apps", "--disable-extensions", "--no-pings",
            "--disable-domain-reliability",
            "--disable-features=NetworkTimeServiceQuerying,MediaRouter,Translate",
-           f"--user-data-dir={tmp_path / (name + '-profile')}", f"--screenshot={shot}",
-           "--window-size=1200,2000", "--enable-logging=stderr", "--v=1", target]
+           f"--user-data-dir={tmp_path / (name + '-profile')}",
+           "--dump-dom" if dump_dom else f"--screenshot={shot}",
+           f"--window-size={width},2000", "--enable-logging=stderr", "--v=1", target]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     requested = re.findall(r"NotifyBeforeURLRequest: (\S+)", proc.stderr)
     page = [u for u in requested if not any(own in u for own in BROWSER_OWN)]
@@ -192,3 +196,37 @@ def test_renders_in_headless_chromium(report, tmp_path):
         assert dark > 0.05                                    # text and maps drawn
         colours = im.convert("RGB").resize((300, 500)).getcolors(1 << 18)
         assert colours is None or len(colours) > 200          # the maps' colours are there
+
+
+PROBE = """<script>window.addEventListener("load", function () {
+  var p = document.querySelector('[data-group]:not([style*="none"]) .khc-province');
+  var b = p.getBoundingClientRect();
+  p.dispatchEvent(new MouseEvent("mouseover", {bubbles: true, clientX: b.left + b.width / 2,
+                                               clientY: b.top + b.height / 2}));
+  var s = document.querySelector(".khc-map select");
+  s.value = "3"; s.dispatchEvent(new Event("change"));
+  document.body.setAttribute("data-probe", "done");
+});</script>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_interactive_map_hover_shows_the_tooltip_offline(report, result, tmp_path):
+    """A test-only script hovers the first province and picks group 3; the DOM Chromium
+    dumps must hold the tooltip with that province's figures, read from by_province."""
+    _, html = report
+    probe = tmp_path / "probe.html"
+    probe.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    proc, _, page = _chromium(probe.as_uri(), tmp_path, "probe", dump_dom=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert page == [], page
+    dom = proc.stdout
+    assert 'data-probe="done"' in dom
+    tip = re.search(r'<div class="khc-tip"([^>]*)>(.*?)</div>', dom, flags=re.S)
+    assert tip and "hidden" not in tip.group(1), tip
+    row = result.by_province.query("group_id == 1").sort_values("province_code").iloc[0]
+    text = htmllib.unescape(tip.group(2))
+    assert text.startswith(row["province"])                    # Banteay Meanchey
+    assert f"coverage {row['coverage']:.0%} · gap {row['gap']:.2f}" in text
+    assert f"local providers {row['providers_local']}" in text
+    shown = re.findall(r'<g data-group="(\d)"( style="display: ?none;?")?', dom)
+    assert [g for g, hidden in shown if not hidden] == ["3"]   # the selector switched groups

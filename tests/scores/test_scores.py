@@ -84,23 +84,31 @@ def test_coverage_is_mean_over_all_types_including_unoffered(served):
     assert row(res, "02", 3)["coverage"] == 0.25           # (0.5 + 0) / 2
     assert row(res, "01", 5)["coverage"] == 0.125          # (0 + 0.5 + 0 + 0) / 4
     assert row(res, "02", 5)["coverage"] == 1.0            # group-level claim: all four
-    assert row(res, "02", 5)["services_available"] == 4
-    assert row(res, "02", 3)["services_available"] == 1
+    # local / only nationwide counts of service types
+    assert (row(res, "02", 5)["services_local"], row(res, "02", 5)["services_nationwide_only"]) \
+        == (4, 0)
+    assert (row(res, "02", 3)["services_local"], row(res, "02", 3)["services_nationwide_only"]) \
+        == (0, 1)                                          # 3.1 by C's claim only; 3.2 nobody
+    assert (row(res, "01", 5)["services_local"], row(res, "01", 5)["services_nationwide_only"]) \
+        == (0, 1)
 
 
-def test_group_nobody_serves(served):
+def test_group_nobody_offers_is_no_data_not_zero(served):
     res = score(served, PROV, population=POP)
     g1 = res.by_province[res.by_province["group_id"] == 1]
-    assert (g1["coverage"] == 0).all() and (g1["services_available"] == 0).all()
-    assert (g1["providers"] == 0).all()
-    assert g1["gap"].tolist() == pytest.approx([0.25, 1.0, 0.5])   # gap = need
+    assert g1["coverage"].isna().all() and g1["gap"].isna().all()
+    assert g1[["gap_rank", "coverage_rank", "need_rank"]].isna().all().all()
+    assert (g1["services_local"] == 0).all() and (g1["providers"] == 0).all()
+    assert res.groups_without_data() == [1, 2, 4, 6]
+    assert res.rank(1).empty
     assert (res.by_service.query("group_id == 1")["institutions_local"] == "").all()
 
 
 def test_nationwide_weight_zero_and_one(served):
     zero = score(served, PROV, population=POP, nationwide_weight=0)
     one = score(served, PROV, population=POP, nationwide_weight=1)
-    assert row(zero, "02", 3)["coverage"] == 0 and row(zero, "02", 3)["services_available"] == 0
+    assert row(zero, "02", 3)["coverage"] == 0 and row(zero, "02", 3)["services_local"] == 0
+    assert zero.groups_without_data() == [1, 2, 4, 6]     # a nationwide claim is data at w=0
     assert row(one, "02", 3)["coverage"] == 0.5
     assert row(one, "01", 5)["coverage"] == 0.25
     # the weight changes levels only, never counts
@@ -138,19 +146,21 @@ def test_providers_are_distinct_institutions(served):
 def test_all_groups_row(served):
     res = score(served, PROV, population=POP)
     r = row(res, "01", 0)
-    assert r["coverage"] == pytest.approx((1 + 0.125) / 6)
+    assert r["group"].startswith("all groups")
+    assert r["coverage"] == pytest.approx((1 + 0.125) / 2, abs=1e-4)  # the 2 groups with data
     assert (r["providers_local"], r["providers_nationwide"], r["providers"]) == (3, 1, 4)
-    assert r["records"] == 4 and r["services_available"] == 3 and r["services_total"] == 30
+    assert (r["records"], r["services_local"], r["services_nationwide_only"],
+            r["services_total"]) == (4, 2, 1, 30)
     r = row(res, "02", 0)
-    assert r["coverage"] == pytest.approx((0.25 + 1) / 6)
+    assert r["coverage"] == pytest.approx((0.25 + 1) / 2)
     assert (r["providers_local"], r["providers_nationwide"], r["providers"]) == (1, 1, 2)
-    assert r["gap"] == pytest.approx(1 * (1 - 1.25 / 6))
+    assert r["gap"] == pytest.approx(1 * (1 - 1.25 / 2))
     assert row(res, "03", 0)["providers"] == 2
 
 
 def test_population_per_local_provider(served):
     res = score(served, PROV, population=POP)
-    assert row(res, "01", 0)["population_per_local_provider"] == pytest.approx(100 / 3)
+    assert row(res, "01", 0)["population_per_local_provider"] == 33.3   # 100 / 3, 1 decimal
     assert row(res, "02", 5)["population_per_local_provider"] == 400
     assert pd.isna(row(res, "02", 3)["population_per_local_provider"])
     assert pd.isna(row(res, "03", 0)["population_per_local_provider"])
@@ -164,17 +174,29 @@ def test_need_gap_and_rank(served):
     g3 = res.by_province[res.by_province["group_id"] == 3].set_index("province_code")
     assert g3["need"].tolist() == [0.25, 1.0, 0.5]
     assert g3["gap"].tolist() == pytest.approx([0.0, 0.75, 0.375])
-    assert g3["gap_rank"].tolist() == [3, 1, 2]
+    assert g3["gap_rank"].tolist() == [pd.NA, 1, 2]        # gap 0: not ranked
+    assert g3["coverage_rank"].tolist() == [3, 1, 1]       # coverages 1, .25, .25
+    assert g3["need_rank"].tolist() == [3, 1, 2]
     assert (res.params.nationwide_weight, res.params.min_count, res.params.need) == (0.5, 1, "population")
 
 
-def test_gap_rank_ties_go_to_lower_code(served):
+def test_equal_gaps_share_a_rank(served):
     res = score(served, PROV, population=POP, need={"01": 7, "02": 7, "03": 7})
-    g1 = res.by_province[res.by_province["group_id"] == 1]
-    assert g1["gap"].tolist() == [1.0, 1.0, 1.0]
-    assert g1["gap_rank"].tolist() == [1, 2, 3]
     g3 = res.by_province[res.by_province["group_id"] == 3]
-    assert g3["gap_rank"].tolist() == [3, 1, 2]              # 0.75 tie: 02 before 03
+    assert g3["gap"].tolist() == [0.0, 0.75, 0.75]
+    assert g3["gap_rank"].tolist() == [pd.NA, 1, 1]
+    g5 = res.by_province[res.by_province["group_id"] == 5]   # gaps .875, 0, .875 -> 1, -, 1
+    assert g5["gap_rank"].tolist() == [1, pd.NA, 1]
+    assert res.rank(5)["province_code"].tolist() == ["01", "03"]   # ties listed by code
+
+
+def test_uniform_need_ranks_by_coverage_alone():
+    res = analyze(need="uniform")
+    assert res.params.need == "uniform" and (res.by_province["need"] == 1).all()
+    for g in range(1, 7):
+        part = res.by_province[res.by_province["group_id"] == g].dropna(subset=["gap_rank"])
+        # with equal need, the gap rank is the coverage rank among the ranked provinces
+        assert (part["gap_rank"] == part["coverage_rank"]).all()
 
 
 def test_custom_need_forms(served, tmp_path):
@@ -264,7 +286,8 @@ def test_min_count_primary_and_complementary(small_counts):
     assert pd.isna(cell(res, "02", 3, 1)["institutions_local"])
     # zeros are published, scores are kept
     assert row(res, "03", 3)["records"] == 0
-    assert res.by_province["coverage"].notna().all() and res.by_province["gap"].notna().all()
+    plain = score(small_counts, PROV, population=POP)
+    pd.testing.assert_series_equal(res.by_province["gap"], plain.by_province["gap"])
     assert row(res, "01", 5)["suppressed"] and not row(res, "03", 3)["suppressed"]
     text = format_suppressed(res.by_province, 3)
     assert text.loc[(text["province_code"] == "01") & (text["group_id"] == 5),
@@ -325,15 +348,16 @@ def test_to_csv_prints_withheld_counts(small_counts, tmp_path):
 def test_rank_gives_reasons(served):
     res = score(served, PROV, population=POP)
     top = res.rank("legal")
-    assert top["province_code"].tolist() == ["03", "01", "02"]   # gaps .4375, .21875, 0
-    assert top["gap_rank"].tolist() == [1, 2, 3]
+    assert top["province_code"].tolist() == ["03", "01"]   # gaps .4375, .2188; 02 has none
+    assert top["gap_rank"].tolist() == [1, 2]
     r = top.iloc[0]
     assert r["nationwide_only_services"] == "Legal investigation"
     assert r["missing_services"].split("; ") == [
         "Legal counseling/advice/assistance (complaint...)",
         "Legal representation (lawyers at the court)", "Criminal case referral coordination"]
-    assert top.iloc[2]["missing_services"] == ""
-    assert len(res.rank(5, n=2)) == 2
+    assert len(res.rank(5, n=1)) == 1 and res.rank(5, n=0).empty
+    with pytest.raises(ValueError, match="n must be"):
+        res.rank(1, n=-3)
     assert res.rank("all")["group_id"].eq(0).all()
     with pytest.raises(KeyError):
         res.rank("astrology")
@@ -343,7 +367,7 @@ def test_sensitivity_lists_top_n_per_weight(served):
     res = score(served, PROV, population=POP)
     table = sensitivity(res, (0, 1), n=2)
     assert set(table["nationwide_weight"]) == {0.0, 1.0}
-    assert len(table) == 2 * 7 * 2
+    assert len(table) == 2 * 2 * 2        # 2 weights x groups 3 and 5 (the rest: no data)
     g3 = table[table["group_id"] == 3]
     # weight 0: gaps 0, 1, .5; weight 1: 0, .5, .25 -> same top two, robust
     assert g3["province_code"].tolist() == ["02", "03", "02", "03"] and g3["robust"].all()
@@ -351,6 +375,18 @@ def test_sensitivity_lists_top_n_per_weight(served):
     # a province with gap 0 is not underserved: 02 (fully served for legal aid) never appears
     assert not ((table["group_id"] == 5) & (table["province_code"] == "02")).any()
     assert (table["gap"] > 0).all()
+    assert sensitivity(res, []).empty and list(sensitivity(res, []).columns) == list(
+        table.columns)
+    with pytest.raises(ValueError):
+        sensitivity(res, (0.5,), n=0)
+
+
+def test_sensitivity_ignores_weights_without_any_gap():
+    # one nationwide claim for immediate support: at weight 1 nobody has a gap
+    one = served_table([("x", 1, pd.NA, "Z", None, "nationwide")])
+    table = score(one, PROV, population=POP).sensitivity((0, 1), n=2)
+    assert set(table["nationwide_weight"]) == {0.0}
+    assert table["province_code"].tolist() == ["02", "03"] and table["robust"].all()
 
 
 def test_suggest_expansion_greedy(served):
@@ -368,8 +404,11 @@ def test_suggest_expansion_greedy(served):
     assert capped["services_added"].iloc[0].startswith("Interim care")
     assert capped["gap_reduction"].iloc[0] == pytest.approx(1 * 1 / 2)
     overall = suggest_expansion(res, "all", k=2)
-    assert overall["province_code"].tolist() == ["02", "02"]          # need 1, empty groups
-    assert overall["gap_reduction"].tolist() == pytest.approx([1 / 6, 1 / 6])
+    # over the 2 groups with data: 02 shelter (1 x 1.5/2 / 2), then 03 legal (.5 x 3.5/4 / 2)
+    assert list(zip(overall["province_code"], overall["group_id"])) == [("02", 3), ("03", 5)]
+    assert overall["gap_reduction"].tolist() == pytest.approx([0.375, 0.21875])
+    with pytest.raises(ValueError, match="no data"):
+        suggest_expansion(res, "immediate", k=1)
     totals = overall["total_gap_before"] - overall["total_gap_after"]
     assert totals.tolist() == pytest.approx(overall["gap_reduction"].tolist())
 
@@ -424,6 +463,8 @@ def test_forum_shape_and_values(forum):
     assert len(bp) == 168 and forum.frame == "2010"
     assert bp["province_code"].nunique() == 24
     assert bp["coverage"].between(0, 1).all()
+    for col in ("coverage", "need", "gap"):          # published at 4 decimals
+        assert (bp[col] == bp[col].round(4)).all(), col
     for col in ("coverage", "need", "gap", "population"):
         assert np.isfinite(bp[col].astype(float)).all(), col
     ppp = bp["population_per_local_provider"].dropna().astype(float)
@@ -460,7 +501,8 @@ def test_forum_records_table_and_user_sheet():
     records = load_forum_records().records
     res = analyze(records[records["group_id"] == 3], frame="2010")
     assert len(res.by_province) == 168
-    assert (res.by_province.query("group_id == 1")["coverage"] == 0).all()
+    assert res.by_province.query("group_id == 1")["coverage"].isna().all()   # no data
+    assert res.groups_without_data() == [1, 2, 4, 5, 6]
     with resources.as_file(resources.files("coverage") / "data" / "example_records.csv") as p:
         user = analyze(p)
     assert user.frame == "2013" and len(user.by_province) == 25 * 7
@@ -485,9 +527,10 @@ def test_forum_min_count_hides_small_counts():
 def test_empty_and_nationwide_only_tables():
     empty = served_table([])
     res = score(empty, PROV, population=POP, min_count=3)
-    assert (res.by_province["coverage"] == 0).all() and (res.by_province["providers"] == 0).all()
-    assert res.by_province.query("group_id == 0")["gap"].tolist() == [0.25, 1.0, 0.5]
-    assert suggest_expansion(res, "legal", k=1)["province_code"].tolist() == ["02"]
+    assert res.by_province["coverage"].isna().all() and (res.by_province["providers"] == 0).all()
+    assert res.by_province["gap_rank"].isna().all()
+    with pytest.raises(ValueError, match="no data"):
+        suggest_expansion(res, "legal", k=1)
     # one group-level nationwide claim: half of every immediate-support type, everywhere
     one = served_table([("x", 1, pd.NA, "Z", None, "nationwide")])
     res = score(one, PROV, population=POP)
@@ -497,3 +540,17 @@ def test_empty_and_nationwide_only_tables():
     plan = suggest_expansion(res, 1, k=5)                 # stops once nothing is left to add
     assert plan["province_code"].tolist() == ["02", "03", "01"]
     assert plan["total_gap_after"].iloc[-1] == pytest.approx(0)
+
+
+def test_forum_on_2013_frame_spreads_kampong_cham_by_default():
+    """In 2010 "Kampong Cham" included Tbong Khmum: spread, the two get the same coverage
+    in every group; not spread, Tbong Khmum looks bare and ranks high everywhere."""
+    spread, kept = analyze(frame="2013"), analyze(frame="2013", spread=False)
+    assert spread.params.spread and not kept.params.spread and not analyze().params.spread
+    bp = spread.by_province.set_index(["province", "group_id"])["coverage"]
+    for g in range(1, 7):
+        assert bp[("Tbong Khmum", g)] == bp[("Kampong Cham", g)], g
+
+    def top5(r):
+        return sum("Tbong Khmum" in r.rank(g, 5)["province"].tolist() for g in range(1, 7))
+    assert top5(spread) < top5(kept)
