@@ -157,7 +157,11 @@ def _audit(bp, bs, tot, masks, width: float) -> None:
         bad = exposed(intervals(rels, values, hidden, cache, width), width)
         if not bad:
             break
-        more = {_partner(c, index, hidden, values) for c in bad}
+        more: set = set()
+        for c in bad:   # one partner per neighbourhood and round: the next round re-checks
+            options = _partners(c, index, hidden, values)
+            if not options & more:
+                more.add(min(options, key=lambda o: (values[o], repr(o))))
         hidden |= more
         rounds += 1
         log.debug("disclosure audit round %d: %d exposed, %d more withheld", rounds,
@@ -166,10 +170,9 @@ def _audit(bp, bs, tot, masks, width: float) -> None:
         masks[t].at[i, c] = True
 
 
-def _partner(cell, index, hidden, values):
-    """The smallest published non-zero count sharing a known relation with ``cell``, or
-    failing that with the unknowns it is tied to (breadth first). ``index``: cell ->
-    relations holding it."""
+def _partners(cell, index, hidden, values) -> set:
+    """The published non-zero counts sharing a known relation with ``cell``, or failing
+    that with the unknowns it is tied to (breadth first). ``index``: cell -> relations."""
     seen, frontier = {cell}, {cell}
     while frontier:
         ring = [r for c in sorted(frontier, key=repr) for r in index.get(c, ())
@@ -177,7 +180,7 @@ def _partner(cell, index, hidden, values):
         options = {c for r in ring for c in (*(c for c, _ in r.terms), *r.via)
                    if c in values and c not in hidden and values[c] > 0}
         if options:
-            return min(options, key=lambda c: (values[c], repr(c)))
+            return options
         frontier = {c for r in ring for c, _ in r.terms
                     if (c in hidden or c[0] == "aux") and c not in seen}
         seen |= frontier
