@@ -42,9 +42,8 @@ LARGER = ([("Org A", "immediate", 1, "Phnom Penh")] * 12
           + [("Org D", "shelter", 1, "Takeo")] * 10
           + [("Org A", "legal", 1, "Kampot")])
 
-CASES = [("small_provinces", SMALL_PROVINCES, 5),
-         ("single_cases_and_issue_18", SINGLE_CASES + ISSUE_18, 3),
-         ("larger", LARGER + SINGLE_CASES, 11)]
+CASES = [("small_single_issue_18", SMALL_PROVINCES + SINGLE_CASES + ISSUE_18, 3),
+         ("larger", LARGER + SMALL_PROVINCES + SINGLE_CASES, 11)]
 ROW_LEVEL = ("records_resolved.csv", "unresolved.csv", "rejected.csv")
 
 
