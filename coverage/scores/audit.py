@@ -59,12 +59,15 @@ class Relation:
     """``Σ coef × cell == 0`` (``equal``) or ``<= 0``; a ``("one",)`` term is a constant.
 
     ``via``: published cells whose publication makes the relation known (institution
-    names); withholding one of them removes it.
+    names); withholding one of them removes it. ``floor``: (cell, institution names) pairs;
+    the names beside the cells still published add a constant ``|∪ names|`` to the sum
+    (a lower bound on a distinct count, read off the names a reader can see).
     """
 
     terms: tuple[tuple[Ref, float], ...]
     equal: bool = True
     via: tuple[Ref, ...] = ()
+    floor: tuple[tuple[Ref, frozenset], ...] = ()
 
 
 ONE: Ref = ("one",)
@@ -135,11 +138,13 @@ def _service_records(grp: int, idx: list[int], g_aux: Ref) -> list[Relation]:
 
 def _names(bp, bs, key_p) -> list[Relation]:
     """Institution names published beside every service row of a province × group give the
-    group's (and, for all groups, the province's) distinct provider counts exactly."""
+    group's (and, for all groups, the province's) distinct provider counts exactly; the
+    names beside the rows still published bound the local count from below."""
     out = []
     for pc, rows in bs.groupby("province_code", sort=True):
         sets_all: dict[str, set] = {"providers_local": set(), "providers_nationwide": set()}
         via_all: list[Ref] = []
+        floor_all: tuple = ()
         for g, part in rows.groupby("group_id", sort=True):
             loc = _split(part["institutions_local"])
             nat = _split(part["institutions_nationwide"]) - loc
@@ -153,6 +158,11 @@ def _names(bp, bs, key_p) -> list[Relation]:
             sets_all["providers_local"] |= loc
             sets_all["providers_nationwide"] |= nat
             via_all += via
+            floor = tuple((("s", "providers_local", i), frozenset(_split(part.loc[[i],
+                          "institutions_local"]))) for i in part.index)
+            out.append(Relation(((("p", "providers_local", grp), -1.0),), equal=False,
+                                floor=floor))
+            floor_all += floor
         total = key_p[(pc, 0)]
         loc = sets_all["providers_local"]
         out.append(Relation(((("p", "providers_local", total), 1.0), (ONE, -float(len(loc)))),
@@ -160,6 +170,8 @@ def _names(bp, bs, key_p) -> list[Relation]:
         out.append(Relation(((("p", "providers_nationwide", total), 1.0),
                              (ONE, -float(len(sets_all["providers_nationwide"] - loc)))),
                             via=tuple(via_all)))
+        out.append(Relation(((("p", "providers_local", total), -1.0),), equal=False,
+                            floor=floor_all))
     return out
 
 
@@ -212,6 +224,8 @@ def intervals(rels: Iterable[Relation], values: Mapping[Ref, float],
             continue
         const = sum(a * (1.0 if c == ONE else float(values[c])) for c, a in r.terms
                     if not (c in hidden or c[0] == "aux"))
+        if r.floor:
+            const += len(frozenset().union(*(n for c, n in r.floor if c not in hidden)))
         rows.append((tuple(unknown), const, r.equal))
     out: dict[Ref, tuple[float, float]] = {}
     cache = {} if cache is None else cache
@@ -282,14 +296,14 @@ def _solve(names, rows, hidden, values, width) -> dict[Ref, tuple[float, float]]
         j = col[c]
         if c not in hidden:
             continue
-        if free[j]:
-            out[c] = (1.0, math.inf)
+        if free[j] and not math.isinf(width):
+            out[c] = (float(seen_lo[j]), math.inf)           # low: a feasible value, not the least
             continue
         if seen_hi[j] - seen_lo[j] >= width:
             out[c] = (float(seen_lo[j]), float(seen_hi[j]))   # at least this wide
             continue
         lo_hi = []
-        for sign in (-1.0, 1.0):
+        for sign in ((1.0,) if free[j] else (-1.0, 1.0)):
             cost = np.zeros(len(names))
             cost[j] = sign
             res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
@@ -302,7 +316,7 @@ def _solve(names, rows, hidden, values, width) -> dict[Ref, tuple[float, float]]
             seen_hi = np.fmax(seen_hi, res.x)
             if seen_hi[j] - seen_lo[j] >= width:
                 break
-        out[c] = (float(seen_lo[j]), float(seen_hi[j]))
+        out[c] = (float(seen_lo[j]), math.inf if free[j] else float(seen_hi[j]))
     return out
 
 

@@ -177,7 +177,8 @@ def _partners(cell, index, hidden, values) -> set:
     while frontier:
         ring = [r for c in sorted(frontier, key=repr) for r in index.get(c, ())
                 if not any(v in hidden for v in r.via)]
-        options = {c for r in ring for c in (*(c for c, _ in r.terms), *r.via)
+        options = {c for r in ring for c in (*(c for c, _ in r.terms), *r.via,
+                                             *(c for c, _ in r.floor))
                    if c in values and c not in hidden and values[c] > 0}
         if options:
             return options

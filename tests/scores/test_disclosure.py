@@ -145,3 +145,15 @@ def test_reasons_carry_no_text_from_rows():
     assert "contradicts" in table["reason"].tolist()
     assert not table["reason"].str.contains("Mr X").any()
     assert table.set_index(["kind", "reason"]).loc[("records", "not placed"), "count"] == 1
+
+
+def test_names_beside_published_rows_bound_a_withheld_group_count():
+    # group local providers withheld; rows s1 {A, B} and s2 {B, C} print their names
+    g, s1, s2 = ("p", "providers_local", 1), ("s", "providers_local", 0), ("s", "providers_local", 1)
+    rel = [Relation(((g, -1.0),), equal=False,
+                    floor=((s1, frozenset({"A", "B"})), (s2, frozenset({"B", "C"})))),
+           Relation(((g, 1.0), (s1, -1.0), (s2, -1.0)), equal=False)]
+    values = {g: 3, s1: 2, s2: 2}
+    assert intervals(rel, values, [g])[g] == (3.0, 4.0)       # |{A, B, C}| <= g <= 2 + 2
+    # with s2 withheld its names are masked: only {A, B} is seen
+    assert intervals(rel, values, [g, s2])[g] == (2.0, float("inf"))
