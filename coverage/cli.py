@@ -103,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
                           f"{','.join(METRICS)} (default {DEFAULT_METRICS})")
     run.add_argument("--keep-columns", action="store_true",
                      help="copy your sheet's extra columns into records_resolved.csv")
+    run.add_argument("--record-level-tables", action="store_true",
+                     help="with --min-count above 1, still write records_resolved.csv, "
+                          "unresolved.csv and rejected.csv (one row per record: for your own "
+                          "machine, NOT for sharing)")
     run.add_argument("--title", help="title of report.html")
     run.set_defaults(func=cmd_run)
 
@@ -198,7 +202,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UsageError(str(err)) from None
         step("scores")
         with atomic_dir(out) as tmp:
-            write_tables(result, records, tmp, keep_columns=args.keep_columns)
+            write_tables(result, records, tmp, keep_columns=args.keep_columns,
+                         record_level=args.record_level_tables)
             step("tables")
             save_maps(result, tmp / "maps", formats=formats, metrics=metrics)
             step("maps")
@@ -231,13 +236,21 @@ def _parse_list(text: str, allowed: Sequence[str], option: str) -> tuple[str, ..
 
 
 def _summary(result, records, folder: Path, out: Path) -> str:
-    """The lines printed after a run (``folder``: where the files are now)."""
+    """The lines printed after a run (``folder``: where the files are now).
+
+    Counts come from the published (suppressed) national counts only.
+    """
+    from coverage.scores import format_suppressed
+
     n_prov = result.by_province["province_code"].nunique()
-    label = "the forum's records (2010)" if records.source == "forum" else records.source
-    n_rejected = len(result.rejected)
+    label = "the forum's records (2010)" if records.source == "forum" else records.name
+    totals = format_suppressed(result.totals, result.params.min_count)
+    count = dict(zip(zip(totals["kind"], totals["reason"]), totals["count"]))
     lines = [f"kh-coverage: {label} on the {result.frame} frame, {n_prov} provinces",
-             f"  records: {len(records)} used, {n_rejected} rejected; "
-             f"unresolved place fragments: {len(result.unresolved)}",
+             f"  records: {count[('records', 'used')]} used, "
+             f"{count[('records', 'placed in a province')]} placed in a province, "
+             f"{count[('rejected', 'all')]} rejected; "
+             f"unresolved place fragments: {count[('unresolved', 'all')]}",
              f"  most underserved provinces per group (top {TOP_N} by gap):"]
     for g in GROUPS:
         names = result.rank(g.id, TOP_N)["province"].tolist()

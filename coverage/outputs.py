@@ -28,21 +28,42 @@ class OutputError(InputError):
     """An output path the tool will not write to: exit code 2, like bad input."""
 
 
+#: Tables with one row per record, fragment or sheet row: with ``min_count`` > 1 they are
+#: written only on request (``record_level=True``), as they would give every withheld count.
+RECORD_LEVEL = ("records_resolved.csv", "unresolved.csv", "rejected.csv")
+
+
 def write_tables(result: CoverageResult, records: RecordsSheet, folder: Path, *,
-                 keep_columns: bool) -> None:
-    """Write the run's CSV tables into ``folder``."""
-    served = result.served
-    extra = list(records.extra_columns) if keep_columns else []
-    if extra:
-        served = served.merge(records.records[["record_id", *extra]], on="record_id",
-                              how="left", validate="many_to_one")
+                 keep_columns: bool, record_level: bool = False) -> None:
+    """Write the run's CSV tables into ``folder``.
+
+    Always: ``coverage_by_province.csv``, ``coverage_by_service.csv`` and
+    ``counts_by_reason.csv`` (records used, placed, not placed; unresolved fragments and
+    rejected rows by reason), with withheld counts as ``"<k"``. The row-level tables
+    (:data:`RECORD_LEVEL`) are written when ``min_count`` is 1, or when ``record_level`` is
+    True: for the analyst's own machine, never for sharing.
+    """
     k = result.params.min_count
     tables = {"coverage_by_province.csv": format_suppressed(result.by_province, k),
-              "coverage_by_service.csv": format_suppressed(result.by_service, k),
-              "records_resolved.csv": served,
-              "unresolved.csv": result.unresolved}
-    if len(result.rejected):
-        tables["rejected.csv"] = result.rejected
+              "coverage_by_service.csv": format_suppressed(result.by_service, k)}
+    if result.totals is not None:
+        tables["counts_by_reason.csv"] = format_suppressed(result.totals, k)
+    if k == 1 or record_level:
+        if k > 1:
+            log.warning("--record-level-tables: %s list every record; they give back every "
+                        "withheld count and are not for sharing", ", ".join(RECORD_LEVEL))
+        served = result.served
+        extra = list(records.extra_columns) if keep_columns else []
+        if extra:
+            served = served.merge(records.records[["record_id", *extra]], on="record_id",
+                                  how="left", validate="many_to_one")
+        tables["records_resolved.csv"] = served
+        tables["unresolved.csv"] = result.unresolved
+        if len(result.rejected):
+            tables["rejected.csv"] = result.rejected
+    elif keep_columns:
+        log.warning("--keep-columns has no effect with --min-count > 1: records_resolved.csv "
+                    "is not written (see --record-level-tables)")
     for name, df in tables.items():
         _plain(df).to_csv(folder / name, index=False, encoding="utf-8", lineterminator="\n")
         log.debug("wrote %s (%d rows)", name, len(df))

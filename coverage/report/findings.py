@@ -51,9 +51,13 @@ def records_findings(records: pd.DataFrame) -> pd.DataFrame:
 
 
 def default_findings(result: CoverageResult) -> pd.DataFrame | None:
-    """The forum's findings for the forum's records, else the records' own columns."""
+    """The forum's findings for the forum's records, else the records' own columns.
+
+    With ``min_count`` > 1 (case-level data) a sheet's own free text is never shown."""
     if result.params.records == FORUM:
         return forum_findings()
-    return None if result.records is None else records_findings(result.records.records)
+    if result.records is None or result.params.min_count > 1:
+        return None
+    return records_findings(result.records.records)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pandas as pd
 
@@ -52,15 +52,16 @@ def header(result: CoverageResult, title: str, run_date: str, min_count: int) ->
     p = result.params
     frame = result.frame
     n_provinces = result.by_province["province_code"].nunique()
-    n_records = result.served["record_id"].nunique() if len(result.served) else 0
-    n_unresolved = len(result.unresolved)
-    records = "the forum's records (bundled)" if p.records == "forum" else p.records
+    count = published_counts(result)
+    records = "the forum's records (bundled)" if p.records == "forum" else _file_name(p.records)
     rows = [("Date of run", run_date), ("Records", records),
             ("Province frame", f"{frame} ({n_provinces} provinces)")]
-    rows += [(k.replace("_", " ").capitalize(), getattr(p, k)) for k in sorted(vars(p))
+    rows += [(k.replace("_", " ").capitalize(), _file_name(getattr(p, k)))
+             for k in sorted(vars(p))
              if k not in ("records", "frame") and getattr(p, k) is not None]
-    rows += [("Records placed on the map", count_text(n_records, min_count)),
-             ("Unresolved place fragments", count_text(n_unresolved, min_count)),
+    rows += [("Records placed in a province", count[("records", "placed in a province")]),
+             ("Records reached only by a nationwide claim", count[("records", "nationwide only")]),
+             ("Unresolved place fragments", count[("unresolved", "all")]),
              ("kh-coverage version", __version__)]
     body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     return (f"<header><h1>{escape(title)}</h1>\n<p class=\"meta\">Generated on {escape(run_date)} by "
@@ -183,24 +184,53 @@ def findings_section(findings: pd.DataFrame | None) -> str:
 
 
 def unresolved_section(result: CoverageResult, min_count: int) -> str:
+    """Unresolved place fragments and rejected rows.
+
+    With ``min_count`` > 1 only their counts by reason appear (suppressed like every
+    count); the fragments themselves, text from the user's rows, never reach the report.
+    """
     parts = ["<section id=\"unresolved\"><h2>Unresolved places</h2>"]
-    unresolved = result.unresolved
-    if unresolved.empty:
+    count = published_counts(result)
+    unresolved, rejected = count[("unresolved", "all")], count[("rejected", "all")]
+    if unresolved == "0":
         parts.append("<p>Every place in the records was resolved to a province.</p>")
     else:
-        parts.append(f"<p>{escape(count_text(len(unresolved), min_count))} place fragments could not "
-                     "be placed in a province. They are not on the maps; fix them in the "
-                     "records sheet (<code>kh-coverage resolve</code> shows how each place was "
-                     "read).</p>")
+        parts.append(f"<p>{escape(unresolved)} place fragments could not be placed in a "
+                     "province. They are not on the maps; fix them in the records sheet "
+                     "(<code>kh-coverage resolve</code> shows how each place was read).</p>")
+    if min_count > 1:
+        if unresolved != "0" or rejected != "0":
+            parts.append(html_table(_by_reason(result)))
+    elif len(result.unresolved):
         records = None if result.records is None else result.records.records
-        parts.append(html_table(_with_context(unresolved, records)))
-    rejected = result.rejected
-    if len(rejected):
-        parts.append("<h3>Rejected rows</h3><p>Rows of the records sheet that could not be "
-                     "used at all.</p>")
-        parts.append(html_table(rejected))
+        parts.append(html_table(_with_context(result.unresolved, records)))
+    if rejected != "0":
+        parts.append(f"<h3>Rejected rows</h3><p>{escape(rejected)} rows of the records sheet "
+                     "could not be used at all.</p>")
+        if min_count == 1:
+            parts.append(html_table(result.rejected))
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def published_counts(result: CoverageResult) -> dict[tuple[str, str], str]:
+    """The national counts as published (withheld ones as ``"<k"``), by (kind, reason)."""
+    table = format_suppressed(result.totals, result.params.min_count)
+    return dict(zip(zip(table["kind"], table["reason"]), table["count"]))
+
+
+def _by_reason(result: CoverageResult) -> pd.DataFrame:
+    """Unresolved fragments and rejected rows: counts by reason, as published."""
+    table = format_suppressed(result.totals, result.params.min_count)
+    table = table[table["kind"].isin(["unresolved", "rejected"]) & (table["reason"] != "all")]
+    return table[["kind", "reason", "count"]].reset_index(drop=True)
+
+
+def _file_name(value):
+    """A path printed as its file name only (parameters may hold one)."""
+    if isinstance(value, str) and ("/" in value or "\\" in value):
+        return PurePath(value.replace("\\", "/")).name
+    return value
 
 
 def _with_context(unresolved: pd.DataFrame, records: pd.DataFrame | None) -> pd.DataFrame:

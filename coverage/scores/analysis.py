@@ -13,7 +13,7 @@ import pandas as pd
 
 from coverage.records import RecordsSheet, load_forum_records, read_records, resolve_records
 from coverage.records.schema import empty_rejected, empty_unresolved
-from coverage.scores.disclosure import suppress
+from coverage.scores.disclosure import national_counts, suppress
 from coverage.scores.districts import DISTRICT_COUNT_COLUMNS, district_tables
 from coverage.scores.inputs import (ScoreInputs, census, check_provinces, province_table,
                                     score_inputs)
@@ -193,11 +193,15 @@ def _result(inputs, params: RunParams, **tables) -> CoverageResult:
         log.warning("min_count=2: zeros are published, so a withheld primary count can only "
                     "be 1; use 3 or more")
     by_province, by_service = score_tables(inputs, params.nationwide_weight)
-    by_province, by_service = suppress(by_province, by_service, params.min_count)
+    records = tables.get("records")
+    totals = national_counts(tables["served"], tables["unresolved"], tables["rejected"],
+                             used=None if records is None else len(records.records))
+    by_province, by_service, totals = suppress(by_province, by_service, params.min_count,
+                                               totals)
     log.debug("scored %d served rows on %d provinces (weight %s, min_count %d)",
               len(inputs.served), len(inputs.provinces), params.nationwide_weight,
               params.min_count)
     return CoverageResult(by_province=by_province[list(PROVINCE_COLUMNS)],
                           by_service=by_service[list(SERVICE_COLUMNS)], params=params,
-                          inputs=inputs, **tables)
+                          inputs=inputs, totals=totals, **tables)
 

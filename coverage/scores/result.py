@@ -49,6 +49,10 @@ class CoverageResult:
         Every parameter of the run.
     inputs : ScoreInputs
         The checked inputs (for :meth:`sensitivity` and :meth:`suggest_expansion`).
+    totals : pandas.DataFrame or None
+        National counts as published (``kind``, ``reason``, ``count``, ``suppressed``): records
+        used, placed, nationwide only and not placed; unresolved fragments and rejected rows
+        by reason. Withheld like the other counts (see ``coverage.scores.disclosure``).
     records : RecordsSheet or None
         The records the scores were computed from (None when a served table was given).
     boundaries : geopandas.GeoDataFrame or None
@@ -65,6 +69,7 @@ class CoverageResult:
     rejected: pd.DataFrame
     params: RunParams
     inputs: ScoreInputs
+    totals: pd.DataFrame | None = None
     records: RecordsSheet | None = None
     boundaries: Any = None
     by_district: pd.DataFrame | None = None
