@@ -22,9 +22,12 @@ import argparse
 import contextlib
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
+import unicodedata
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -112,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("--frame", choices=FRAMES,
                      help="province frame (default: 2013 for a sheet)")
     res.add_argument("--out", type=Path, metavar="CSV", help="also save the review table here")
+    res.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     res.set_defaults(func=cmd_resolve)
 
     tpl = sub.add_parser("template", parents=[common], help="write an empty records sheet",
@@ -147,15 +151,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:           # --help, --version, usage errors (argparse: 2)
         return int(exc.code or 0)
     verbosity = getattr(args, "verbosity", 0)
-    with _logging(verbosity):
+    with _logging(verbosity), _term_interrupts():
         try:
             return args.func(args)
         except InputError as err:
             log.debug("bad input", exc_info=True)
-            print(f"kh-coverage: error: {err}", file=sys.stderr)
+            print(f"kh-coverage: error: {printable(str(err), keep=chr(10))}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
-            print("kh-coverage: interrupted", file=sys.stderr)
+            print("kh-coverage: interrupted; nothing was changed or the output is complete",
+                  file=sys.stderr)
             return 130
         except Exception as err:  # noqa: BLE001 - the command's last line of defence
             if verbosity > 0:
@@ -181,7 +186,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if "png" not in formats:
         log.info("--formats has no png: the report draws its maps itself")
     out = args.out.resolve()
-    check_out(out)
+    check_out(out, _inputs(args))
     with _progress(5, "kh-coverage run") as step:
         records = _load(args)
         step("read records")
@@ -203,6 +208,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             summary = _summary(result, records, tmp, out)
     print(summary)
     return 0
+
+
+def _inputs(args: argparse.Namespace) -> list[Path]:
+    """The input files of a command (the tool never writes over or near them)."""
+    given = [getattr(args, name, None) for name in ("records", "need", "boundaries")]
+    return [Path(p) for p in given if p is not None and Path(p).exists()]
 
 
 def _load(args: argparse.Namespace):
@@ -229,7 +240,8 @@ def _parse_list(text: str, allowed: Sequence[str], option: str) -> tuple[str, ..
 def _summary(result, records, folder: Path, out: Path) -> str:
     """The lines printed after a run (``folder``: where the files are now)."""
     n_prov = result.by_province["province_code"].nunique()
-    label = "the forum's records (2010)" if records.source == "forum" else records.source
+    label = ("the forum's records (2010)" if records.source == "forum"
+             else printable(records.source))
     n_rejected = len(result.rejected)
     lines = [f"kh-coverage: {label} on the {result.frame} frame, {n_prov} provinces",
              f"  records: {len(records)} used, {n_rejected} rejected; "
@@ -239,8 +251,8 @@ def _summary(result, records, folder: Path, out: Path) -> str:
         names = result.rank(g.id, TOP_N)["province"].tolist()
         lines.append(f"    {g.id} {g.slug:<10} {', '.join(names)}")
     files = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())
-    lines.append(f"  wrote {out}{os.sep}: {', '.join(files)}")
-    lines.append(f"  open {out / 'report.html'}")
+    lines.append(f"  wrote {printable(str(out))}{os.sep}: {', '.join(files)}")
+    lines.append(f"  open {printable(str(out / 'report.html'))}")
     return "\n".join(lines)
 
 
@@ -248,12 +260,15 @@ def _summary(result, records, folder: Path, out: Path) -> str:
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     """``kh-coverage resolve``: print the review table of the place column."""
+    from coverage.outputs import check_new_file, write_csv
     from coverage.records import read_records, review_table
 
+    if args.out is not None:
+        check_new_file(args.out, force=args.force, inputs=_inputs(args))
     records = read_records(Path(args.records), sheet=args.sheet)
     table = review_table(records, args.frame)
     if args.out is not None:
-        table.to_csv(args.out, index=False, encoding="utf-8", lineterminator="\n")
+        write_csv(table, args.out)
         log.info("wrote %s", args.out)
     print(_text_table(table))
     n_bad = int((table["status"] == "unresolved").sum())
@@ -266,7 +281,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 def _text_table(table: pd.DataFrame, width: int = 36) -> str:
     """The review table for a terminal: left-aligned, long texts cut, repeats blanked."""
-    shown = table.astype(object).where(table.notna(), "").astype(str)
+    shown = table.astype(object).where(table.notna(), "").astype(str).map(printable)
     repeat = shown["area_text"].eq(shown["area_text"].shift())
     shown.loc[repeat, ["area_text", "records"]] = ""
     shown.loc[~repeat & (table["area_text"] == ""), "area_text"] = "(blank)"
@@ -287,9 +302,10 @@ def cmd_template(args: argparse.Namespace) -> int:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise UsageError(f"{path}: the template must end in .csv or .xlsx")
-    if path.exists() and not args.force:
-        raise UsageError(f"{path} exists; use --force to overwrite it")
+    from coverage.outputs import check_new_file
     from coverage.records import template_table
+
+    check_new_file(path, force=args.force)
 
     table = template_table()
     if suffix == ".csv":
@@ -302,6 +318,36 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 # --- plumbing -------------------------------------------------------------------------
+
+def printable(text: str, keep: str = "") -> str:
+    r"""``text`` safe for a terminal: control and format characters (escape sequences,
+    line breaks, bidi overrides) shown as Python escapes, except those in ``keep``.
+
+    Examples
+    --------
+    >>> printable("a\x1b[31mb\nc")
+    'a\\x1b[31mb\\nc'
+    """
+    return "".join(c if c in keep or unicodedata.category(c) not in ("Cc", "Cf")
+                   else repr(c)[1:-1] for c in text)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _term_interrupts() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C while the command runs, so the same clean-up happens."""
+    if sys.platform == "win32" or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
 
 @contextlib.contextmanager
 def _progress(total: int, desc: str) -> Iterator:

@@ -83,7 +83,10 @@ def analyze(records: RecordsSheet | pd.DataFrame | str | os.PathLike | None = No
     layer = None
     if isinstance(provinces, (str, os.PathLike)):
         from coverage.boundaries import load_provinces
+        from coverage.layer_checks import check_layer_covers, check_layer_extent
         layer, provinces = PurePath(os.fspath(provinces)).name, load_provinces(frame, provinces)
+        check_layer_extent(provinces, layer)
+        check_layer_covers(served, provinces, records, layer)
     elif provinces is not None:
         layer = "your boundary layer"
     table = province_table(frame, provinces)
