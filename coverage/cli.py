@@ -250,7 +250,8 @@ def _summary(result, records, folder: Path, out: Path) -> str:
     for g in GROUPS:
         names = result.rank(g.id, TOP_N)["province"].tolist()
         lines.append(f"    {g.id} {g.slug:<10} {', '.join(names)}")
-    files = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())
+    files = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir()
+                   if not p.name.startswith("."))
     lines.append(f"  wrote {printable(str(out))}{os.sep}: {', '.join(files)}")
     lines.append(f"  open {printable(str(out / 'report.html'))}")
     return "\n".join(lines)

@@ -85,7 +85,7 @@ def write_tables(result: CoverageResult, records: RecordsSheet, folder: Path, *,
     extra = list(records.extra_columns) if keep_columns else []
     if extra:
         kept = records.records[["record_id", *extra]].rename(columns=lambda c: (
-            f"{c} (sheet)" if c in served.columns or c == "geometry" else c))
+            f"{c} (sheet)" if c != "record_id" and (c in served.columns or c == "geometry") else c))
         served = served.merge(kept, on="record_id", how="left", validate="many_to_one")
     k = result.params.min_count
     tables = {"coverage_by_province.csv": format_suppressed(result.by_province, k),
