@@ -244,19 +244,18 @@ def _clean_stale(out: Path) -> None:
 
 
 def _swap(tmp: Path, out: Path) -> Path | None:
-    """Move ``tmp`` to ``out`` with no interrupt in between; the displaced old folder."""
+    """Move ``tmp`` to ``out``; the displaced old folder (call with signals held)."""
     old = None
-    with _signals_held():
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, old / out.name)
-        try:
-            os.replace(tmp, out)
-        except OSError:
-            if old is not None:
-                os.replace(old / out.name, out)
-                old.rmdir()
-            raise
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.replace(out, old / out.name)
+    try:
+        os.replace(tmp, out)
+    except OSError:
+        if old is not None:
+            os.replace(old / out.name, out)
+            old.rmdir()
+        raise
     return old
 
 
@@ -281,7 +280,8 @@ def atomic_dir(out: Path) -> Iterator[Path]:
         yield tmp
         _write_manifest(tmp, [e for e in _entries(tmp) if e != MANIFEST and
                               (tmp / e).is_file()])
-        old = _swap(tmp, out)
+        with _signals_held():          # an interrupt waits until both renames are done
+            old = _swap(tmp, out)
         log.debug("moved %s into place as %s", tmp.name, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
