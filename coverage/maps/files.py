@@ -83,7 +83,12 @@ def _map_jobs(func: Any, args: list[tuple]) -> list[Any]:
         return [func(*a) for a in args]
     _warm_up(args[0][0], args[0][3], {a[1] for a in args})
     with mp.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
-        return pool.starmap(func, args, chunksize=1)
+        jobs = pool.starmap_async(func, args, chunksize=1)
+        while True:       # wake now and then: a signal may reach a helper thread, not this one
+            try:
+                return jobs.get(timeout=0.2)
+            except mp.TimeoutError:
+                continue
 
 
 def save_maps(result: CoverageResult, out_dir: str | Path, formats: Sequence[str] = ("png", "svg", "pdf"),

@@ -218,3 +218,34 @@ def test_an_old_output_stranded_by_a_hard_kill_is_put_back(tmp_path, capsys):
     assert not out.exists()                  # bad input: nothing touched yet
     assert main(["run", str(_sheet(tmp_path / "s.csv")), "--out", str(out), *FAST]) == 0
     assert (out / "report.html").is_file() and _leftovers(tmp_path) == []
+
+
+def test_sigterm_while_maps_are_drawn_stops_the_workers_quietly(tmp_path, capfd):
+    """Before: the parent could sleep on in the pool (the signal reached a helper thread)
+    and forked workers inherited its handler; now the parent wakes, stops the pool, and
+    no worker prints a traceback (capfd sees the workers' stderr too)."""
+    import multiprocessing
+    import threading
+
+    from coverage.cli import _term_interrupts
+    from coverage.maps import save_maps
+    from coverage.scores import analyze
+
+    result = analyze()
+    stop, lock = threading.Event(), threading.Lock()
+
+    def terminate():
+        while not stop.wait(1.0):                     # until the pool has noticed
+            with lock:
+                if not stop.is_set():
+                    os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=terminate, daemon=True).start()
+    with _term_interrupts(), pytest.raises(KeyboardInterrupt):
+        try:
+            save_maps(result, tmp_path / "maps", formats=("png", "svg", "pdf"))
+        finally:
+            with lock:
+                stop.set()
+    assert multiprocessing.active_children() == []
+    assert "Traceback" not in capfd.readouterr().err
