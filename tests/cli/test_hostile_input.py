@@ -15,6 +15,7 @@ import pytest
 
 from bad_cases import DATA, HOSTILE, HOSTILE_DIR
 from coverage.cli import main
+from quick_run import quick  # noqa: F401  (fixture: no drawing)
 
 #: OWASP's list of first characters that make a spreadsheet run a cell (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -49,7 +50,7 @@ def test_hostile_inputs_exit_with_their_message(name, command, code, words, tmp_
 # --- item 4: crashes and silent loss on ordinary sheets ---------------------------------
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_template_then_run(suffix, tmp_path, capsys):
+def test_template_then_run(suffix, quick, tmp_path, capsys):
     """Before: the untouched template (blank lon and lat) exited 1 with UFuncTypeError."""
     sheet = tmp_path / f"my_services{suffix}"
     assert main(["template", str(sheet)]) == 0
@@ -84,7 +85,7 @@ def _csv_cells(folder: Path):
                     yield path.name, col, cell
 
 
-def test_formulas_are_neutralised_in_every_csv(tmp_path, capsys):
+def test_formulas_are_neutralised_in_every_csv(quick, tmp_path, capsys):
     """Before: '=HYPERLINK(...)' was written verbatim into records_resolved.csv."""
     out = tmp_path / "out"
     assert main(["run", str(HOSTILE_DIR / "formula_text.csv"), "--out", str(out),
@@ -118,7 +119,7 @@ def test_neutralise_by_hand():
     assert got["n"].tolist() == table["n"].tolist() and got["n"].dtype == table["n"].dtype
 
 
-def test_keep_columns_never_overwrites_or_drops_a_tool_column(tmp_path, capsys):
+def test_keep_columns_never_overwrites_or_drops_a_tool_column(quick, tmp_path, capsys):
     """Before: a sheet column named method or province became method_x/method_y and
     geometry was dropped."""
     sheet = tmp_path / "s.csv"
@@ -137,9 +138,8 @@ def test_dollar_in_file_name(tmp_path, capsys):
     sheet = tmp_path / "r$\\q$.csv"
     sheet.write_text("institution,group,area\nARM,shelter,Kandal\n", encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["run", str(sheet), "--out", str(out), "--quiet", "--metrics",
-                 "coverage,gap"]) == 0
-    assert (out / "maps" / "all_groups_gap.png").stat().st_size > 10_000
+    assert main(["run", str(sheet), "--out", str(out), *FAST]) == 0
+    assert (out / "maps" / "all_groups_coverage.png").stat().st_size > 10_000
     from coverage.maps import plot_group
     from coverage.scores import analyze
 

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from coverage.cli import main
+from quick_run import quick  # noqa: F401  (fixture: no drawing)
 from coverage.outputs import atomic_dir
 
 MANIFEST = ".kh-coverage-files.json"     # the file that lists what a run wrote
@@ -44,7 +45,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_notes_saved_into_an_earlier_output_are_kept(tmp_path, capsys):
+def test_notes_saved_into_an_earlier_output_are_kept(quick, tmp_path, capsys):
     """Before: the next run replaced the folder and the notes were gone."""
     out = _previous_output(tmp_path / "out")
     (out / "my notes.txt").write_text("call the shelter on Monday\n")
@@ -76,7 +77,7 @@ def test_a_folder_without_a_manifest_is_not_replaced(tmp_path, capsys):
     assert (out / "budget.xlsx").read_text() == "not ours\n"
 
 
-def test_the_records_sheet_inside_the_output_folder_is_refused(tmp_path, capsys):
+def test_the_records_sheet_inside_the_output_folder_is_refused(quick, tmp_path, capsys):
     """Before: the sheet was deleted with the old output folder."""
     out = _previous_output(tmp_path / "out")
     sheet = _sheet(out / "records.csv")
@@ -103,9 +104,17 @@ def test_dangerous_out_folders_are_refused(where, tmp_path, monkeypatch, capsys)
 
 def test_a_folder_the_tool_wrote_is_replaced_and_its_manifest_lists_every_file(tmp_path,
                                                                                   capsys):
+    from quick_run import _maps, _report
+
     out = tmp_path / "out"
     sheet = _sheet(tmp_path / "s.csv")
-    assert main(["run", str(sheet), "--out", str(out), *FAST]) == 0
+    with pytest.MonkeyPatch.context() as mp:
+        import coverage.maps
+        import coverage.report
+
+        mp.setattr(coverage.maps, "save_maps", _maps)
+        mp.setattr(coverage.report, "write_report", _report)
+        assert main(["run", str(sheet), "--out", str(out), *FAST]) == 0
     assert main(["run", str(sheet), "--out", str(out), *FAST]) == 0      # its own output
     listed = json.loads((out / MANIFEST).read_text())["files"]
     on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
@@ -142,7 +151,7 @@ def test_template_refuses_folders_and_missing_parents(target, tmp_path, capsys):
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_sigint_between_the_two_renames_leaves_a_complete_folder(tmp_path, monkeypatch,
+def test_sigint_between_the_two_renames_leaves_a_complete_folder(quick, tmp_path, monkeypatch,
                                                                 capsys):
     """Before: Ctrl-C right after the old folder was moved aside left neither folder."""
     import coverage.outputs as outputs
@@ -167,7 +176,7 @@ def test_sigint_between_the_two_renames_leaves_a_complete_folder(tmp_path, monke
     assert _leftovers(tmp_path) == []
 
 
-def test_sigterm_mid_run_keeps_the_old_output_and_prints_one_line(tmp_path, monkeypatch,
+def test_sigterm_mid_run_keeps_the_old_output_and_prints_one_line(quick, tmp_path, monkeypatch,
                                                                    capsys):
     """Before: SIGTERM killed the process and left the .tmp- folder behind."""
     import coverage.maps
@@ -191,7 +200,7 @@ def _dead_pid() -> int:
     return int(proc.stdout)
 
 
-def test_a_later_run_removes_stale_work_folders_it_made(tmp_path, capsys):
+def test_a_later_run_removes_stale_work_folders_it_made(quick, tmp_path, capsys):
     out = tmp_path / "out"
     stale = tmp_path / ".out.tmp-abc123"
     stale.mkdir()
@@ -206,7 +215,7 @@ def test_a_later_run_removes_stale_work_folders_it_made(tmp_path, capsys):
     assert (foreign / "keep.txt").read_text() == "mine\n"
 
 
-def test_an_old_output_stranded_by_a_hard_kill_is_put_back(tmp_path, capsys):
+def test_an_old_output_stranded_by_a_hard_kill_is_put_back(quick, tmp_path, capsys):
     """A SIGKILL between the renames cannot be held off; the next run restores the old
     folder before it starts, so the user never finds neither."""
     stranded = _previous_output(tmp_path / "x")
