@@ -20,9 +20,9 @@ CLASH = (
     f"`{REINSTALL}`."
 )
 BROKEN = (
-    "kh-coverage: the files of the `coverage` package are missing or not kh-coverage's "
-    "(`pip uninstall coverage` removes files that coverage.py and kh-coverage share). "
-    f"Run `{REINSTALL}` to restore them."
+    "kh-coverage: `import coverage` did not find kh-coverage's package. coverage.py (the "
+    "test-coverage tool) uses the same import name, and `pip uninstall coverage` removes "
+    f"files both share. Run `{REINSTALL}` (best in a virtual environment of its own)."
 )
 
 
