@@ -81,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("records", nargs="?", metavar="RECORDS",
                      help="records sheet (.csv or .xlsx); the bundled forum records if omitted")
     run.add_argument("--out", required=True, type=Path, metavar="DIR",
-                     help="output folder (replaced as a whole only when the run succeeds)")
+                     help="output folder: written aside and moved into place when the run "
+                          "succeeds; an existing folder is replaced only when kh-coverage wrote "
+                          "every entry in it")
     run.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
     run.add_argument("--frame", choices=FRAMES,
                      help="province frame of the maps (default: 2010 for the forum records, "

@@ -278,8 +278,7 @@ def atomic_dir(out: Path) -> Iterator[Path]:
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)      # mkdtemp makes it private; the output is not
         yield tmp
-        _write_manifest(tmp, [e for e in _entries(tmp) if e != MANIFEST and
-                              (tmp / e).is_file()])
+        _write_manifest(tmp, [e for e in _entries(tmp) if e != MANIFEST])
         with _signals_held():          # an interrupt waits until both renames are done
             old = _swap(tmp, out)
         log.debug("moved %s into place as %s", tmp.name, out)
