@@ -2,18 +2,36 @@
 
 coverage.py (the test-coverage tool) installs a package also called `coverage`.
 Where both are installed, `import coverage` may find coverage.py, and the command
-would fail with an obscure error. This launcher checks first and explains.
+would fail with an obscure error; after `pip uninstall coverage`, files both
+distributions share are gone and kh-coverage is broken. This launcher checks first
+and says what to do.
 """
 from __future__ import annotations
 
 import sys
+from importlib import metadata
 
+REINSTALL = "pip install --force-reinstall kh-coverage"
 CLASH = (
     "kh-coverage: coverage.py (the test-coverage tool) is installed in this environment "
     "and uses the same import name, `coverage`. Install kh-coverage in its own virtual "
     "environment (python3 -m venv .venv && .venv/bin/pip install kh-coverage) and keep "
-    "coverage.py and pytest-cov out of it."
+    f"coverage.py and pytest-cov out of it; if you have just uninstalled coverage.py, run "
+    f"`{REINSTALL}`."
 )
+BROKEN = (
+    "kh-coverage: `import coverage` did not find kh-coverage's package. coverage.py (the "
+    "test-coverage tool) uses the same import name, and `pip uninstall coverage` removes "
+    f"files both share. Run `{REINSTALL}` (best in a virtual environment of its own)."
+)
+
+
+def _coverage_py_installed() -> bool:
+    try:
+        metadata.distribution("coverage")
+    except metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 def main() -> int:
@@ -21,10 +39,13 @@ def main() -> int:
         import coverage
         from coverage.cli import main as cli_main
     except ImportError:
+        cli_main = None
+        coverage = None
+    if _coverage_py_installed():
         print(CLASH, file=sys.stderr)
         return 2
-    if not hasattr(coverage, "analyze") or coverage._coverage_py_installed():
-        print(CLASH, file=sys.stderr)
+    if cli_main is None or not hasattr(coverage, "analyze"):
+        print(BROKEN, file=sys.stderr)
         return 2
     return cli_main()
 

@@ -52,7 +52,8 @@ CLASH_MESSAGE = (
     "same import name, `coverage`, as kh-coverage, so one overwrites the other. "
     "Fix: install kh-coverage in its own virtual environment "
     "(python3 -m venv .venv && .venv/bin/pip install kh-coverage) and keep coverage.py "
-    "and pytest-cov out of it."
+    "and pytest-cov out of it. After `pip uninstall coverage`, run "
+    "`pip install --force-reinstall kh-coverage`: the uninstall removes files both share."
 )
 
 

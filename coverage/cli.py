@@ -22,9 +22,12 @@ import argparse
 import contextlib
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
+import unicodedata
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -78,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("records", nargs="?", metavar="RECORDS",
                      help="records sheet (.csv or .xlsx); the bundled forum records if omitted")
     run.add_argument("--out", required=True, type=Path, metavar="DIR",
-                     help="output folder (replaced as a whole only when the run succeeds)")
+                     help="output folder: written aside and moved into place when the run "
+                          "succeeds; an existing folder is replaced only when kh-coverage wrote "
+                          "every entry in it")
     run.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
     run.add_argument("--frame", choices=FRAMES,
                      help="province frame of the maps (default: 2010 for the forum records, "
@@ -119,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("--frame", choices=FRAMES,
                      help="province frame (default: 2013 for a sheet)")
     res.add_argument("--out", type=Path, metavar="CSV", help="also save the review table here")
+    res.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     res.set_defaults(func=cmd_resolve)
 
     tpl = sub.add_parser("template", parents=[common], help="write an empty records sheet",
@@ -154,15 +160,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:           # --help, --version, usage errors (argparse: 2)
         return int(exc.code or 0)
     verbosity = getattr(args, "verbosity", 0)
-    with _logging(verbosity):
+    with _logging(verbosity), _term_interrupts():
         try:
             return args.func(args)
         except InputError as err:
             log.debug("bad input", exc_info=True)
-            print(f"kh-coverage: error: {err}", file=sys.stderr)
+            print(f"kh-coverage: error: {printable(str(err), keep=chr(10))}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
-            print("kh-coverage: interrupted", file=sys.stderr)
+            print("kh-coverage: interrupted; nothing was changed or the output is complete",
+                  file=sys.stderr)
             return 130
         except Exception as err:  # noqa: BLE001 - the command's last line of defence
             if verbosity > 0:
@@ -188,30 +195,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     if "png" not in formats:
         log.info("--formats has no png: the report draws its maps itself")
     out = args.out.resolve()
-    check_out(out)
-    with _progress(5, "kh-coverage run") as step:
-        records = _load(args)
-        step("read records")
-        try:
-            result = analyze(records, frame=args.frame, provinces=args.boundaries, need=args.need,
-                             nationwide_weight=args.nationwide_weight, min_count=args.min_count,
-                             spread=args.spread)
-        except ValueError as err:
-            if isinstance(err, InputError):
-                raise
-            raise UsageError(str(err)) from None
-        step("scores")
-        with atomic_dir(out) as tmp:
-            write_tables(result, records, tmp, keep_columns=args.keep_columns,
-                         record_level=args.record_level_tables)
-            step("tables")
-            save_maps(result, tmp / "maps", formats=formats, metrics=metrics)
-            step("maps")
-            write_report(result, tmp / "report.html", title=args.title, maps_dir=tmp / "maps")
-            step("report")
-            summary = _summary(result, records, tmp, out)
+    check_out(out, _inputs(args))
+    step = _timer()
+    records = _load(args)
+    step("read records")
+    try:
+        result = analyze(records, frame=args.frame, provinces=args.boundaries, need=args.need,
+                         nationwide_weight=args.nationwide_weight, min_count=args.min_count,
+                         spread=args.spread)
+    except ValueError as err:
+        if isinstance(err, InputError):
+            raise
+        raise UsageError(str(err)) from None
+    step("scores")
+    with atomic_dir(out) as tmp:
+        write_tables(result, records, tmp, keep_columns=args.keep_columns,
+                     record_level=args.record_level_tables)
+        step("tables")
+        save_maps(result, tmp / "maps", formats=formats, metrics=metrics)
+        step("maps")
+        write_report(result, tmp / "report.html", title=args.title, maps_dir=tmp / "maps")
+        step("report")
+        summary = _summary(result, records, tmp, out)
     print(summary)
     return 0
+
+
+def _inputs(args: argparse.Namespace) -> list[Path]:
+    """The input files of a command (the tool never writes over or near them)."""
+    given = [getattr(args, name, None) for name in ("records", "need", "boundaries")]
+    return [Path(p) for p in given if p is not None and Path(p).exists()]
 
 
 def _load(args: argparse.Namespace):
@@ -243,7 +256,8 @@ def _summary(result, records, folder: Path, out: Path) -> str:
     from coverage.scores import format_suppressed
 
     n_prov = result.by_province["province_code"].nunique()
-    label = "the forum's records (2010)" if records.source == "forum" else records.name
+    label = ("the forum's records (2010)" if records.source == "forum"
+             else printable(records.name))
     totals = format_suppressed(result.totals, result.params.min_count)
     count = dict(zip(zip(totals["kind"], totals["reason"]), totals["count"]))
     lines = [f"kh-coverage: {label} on the {result.frame} frame, {n_prov} provinces",
@@ -259,9 +273,10 @@ def _summary(result, records, folder: Path, out: Path) -> str:
         text = ", ".join(shown) or ("no data: no record offers this group"
                                     if g.id in result.groups_without_data() else "no gap")
         lines.append(f"    {g.id} {g.slug:<10} {text}")
-    files = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())
-    lines.append(f"  wrote {out}{os.sep}: {', '.join(files)}")
-    lines.append(f"  open {out / 'report.html'}")
+    files = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir()
+                   if not p.name.startswith("."))
+    lines.append(f"  wrote {printable(str(out))}{os.sep}: {', '.join(files)}")
+    lines.append(f"  open {printable(str(out / 'report.html'))}")
     return "\n".join(lines)
 
 
@@ -269,12 +284,15 @@ def _summary(result, records, folder: Path, out: Path) -> str:
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     """``kh-coverage resolve``: print the review table of the place column."""
+    from coverage.outputs import check_new_file, write_csv
     from coverage.records import read_records, review_table
 
+    if args.out is not None:
+        check_new_file(args.out, force=args.force, inputs=_inputs(args))
     records = read_records(Path(args.records), sheet=args.sheet)
     table = review_table(records, args.frame)
     if args.out is not None:
-        table.to_csv(args.out, index=False, encoding="utf-8", lineterminator="\n")
+        write_csv(table, args.out)
         log.info("wrote %s", args.out)
     print(_text_table(table))
     n_bad = int((table["status"] == "unresolved").sum())
@@ -287,7 +305,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 def _text_table(table: pd.DataFrame, width: int = 36) -> str:
     """The review table for a terminal: left-aligned, long texts cut, repeats blanked."""
-    shown = table.astype(object).where(table.notna(), "").astype(str)
+    shown = table.astype(object).where(table.notna(), "").astype(str).map(printable)
     repeat = shown["area_text"].eq(shown["area_text"].shift())
     shown.loc[repeat, ["area_text", "records"]] = ""
     shown.loc[~repeat & (table["area_text"] == ""), "area_text"] = "(blank)"
@@ -308,9 +326,10 @@ def cmd_template(args: argparse.Namespace) -> int:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise UsageError(f"{path}: the template must end in .csv or .xlsx")
-    if path.exists() and not args.force:
-        raise UsageError(f"{path} exists; use --force to overwrite it")
+    from coverage.outputs import check_new_file
     from coverage.records import template_table
+
+    check_new_file(path, force=args.force)
 
     table = template_table()
     if suffix == ".csv":
@@ -324,33 +343,45 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 # --- plumbing -------------------------------------------------------------------------
 
+def printable(text: str, keep: str = "") -> str:
+    r"""``text`` safe for a terminal: control and format characters (escape sequences,
+    line breaks, bidi overrides) shown as Python escapes, except those in ``keep``.
+
+    Examples
+    --------
+    >>> printable("a\x1b[31mb\nc")
+    'a\\x1b[31mb\\nc'
+    """
+    return "".join(c if c in keep or unicodedata.category(c) not in ("Cc", "Cf")
+                   else repr(c)[1:-1] for c in text)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 @contextlib.contextmanager
-def _progress(total: int, desc: str) -> Iterator:
-    """A step counter: a tqdm bar on a terminal (stderr), silent otherwise."""
-    bar = None
-    quiet = logging.getLogger("coverage").getEffectiveLevel() > logging.INFO
-    if sys.stderr.isatty() and not quiet:
-        try:
-            from tqdm import tqdm
-            bar = tqdm(total=total, desc=desc, file=sys.stderr, leave=False,
-                       bar_format="{desc}: {n}/{total} {postfix}")
-        except ImportError:
-            bar = None
+def _term_interrupts() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C while the command runs, so the same clean-up happens."""
+    if sys.platform == "win32" or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _timer():
+    """A step timer: ``step(name)`` logs the seconds since the last step (shown with -v)."""
     last = [time.perf_counter()]
 
     def step(name: str) -> None:
         now = time.perf_counter()
         log.debug("step %s: %.2f s", name, now - last[0])
         last[0] = now
-        if bar is not None:
-            bar.set_postfix_str(name)
-            bar.update(1)
-
-    try:
-        yield step
-    finally:
-        if bar is not None:
-            bar.close()
+    return step
 
 
 @contextlib.contextmanager

@@ -1,15 +1,31 @@
 """The output folder of a run: written aside, moved into place whole, never over a
-folder the tool does not own.
+folder the tool does not own, and CSV cells that a spreadsheet cannot run.
+
+Ownership: every output folder holds :data:`MANIFEST`, the list of the files the tool
+wrote there. A folder is replaced only when every entry in it is in that list.
+
+Examples
+--------
+>>> neutralise(pd.DataFrame({"a": ["=HYPERLINK(1)", "-3.5", "ok", "@x"], "n": [1, 2, 3, 4]}))
+                a  n
+0  '=HYPERLINK(1)  1
+1            -3.5  2
+2              ok  3
+3             '@x  4
 """
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
+import re
 import shutil
+import signal
 import tempfile
+import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pandas as pd
 
@@ -19,13 +35,47 @@ from coverage.scores import CoverageResult, format_suppressed
 
 log = logging.getLogger(__name__)
 
-__all__ = ["OutputError", "MARKER", "check_out", "atomic_dir", "write_tables"]
+__all__ = ["OutputError", "MANIFEST", "check_out", "check_new_file", "atomic_dir",
+           "write_tables", "write_csv", "neutralise"]
 
-MARKER = "coverage_by_province.csv"   # an output folder of a previous run holds this file
+#: The list of files the tool wrote into an output folder (JSON).
+MANIFEST = ".kh-coverage-files.json"
+TOOL = "kh-coverage"
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+SHOWN_FOREIGN = 5
 
 
 class OutputError(InputError):
     """An output path the tool will not write to: exit code 2, like bad input."""
+
+
+# --- CSV cells ------------------------------------------------------------------------
+
+def _safe_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas.
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
+    leading ``'`` (OWASP's advice for CSV injection), unless it is a plain number such
+    as ``-3.5``; numeric columns are left as they are.
+    """
+    df = df.copy()
+    for col in df.columns:
+        if not pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col]):
+            df[col] = df[col].map(_safe_cell, na_action="ignore")
+    return df
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` as a plain UTF-8 CSV with formula-like text neutralised."""
+    neutralise(_plain(df)).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 #: Tables with one row per record, fragment or sheet row: with ``min_count`` > 1 they are
@@ -55,8 +105,10 @@ def write_tables(result: CoverageResult, records: RecordsSheet, folder: Path, *,
         served = result.served
         extra = list(records.extra_columns) if keep_columns else []
         if extra:
-            served = served.merge(records.records[["record_id", *extra]], on="record_id",
-                                  how="left", validate="many_to_one")
+            kept = records.records[["record_id", *extra]].rename(columns=lambda c: (
+                f"{c} (sheet)" if c != "record_id" and (c in served.columns or c == "geometry")
+                else c))
+            served = served.merge(kept, on="record_id", how="left", validate="many_to_one")
         tables["records_resolved.csv"] = served
         tables["unresolved.csv"] = result.unresolved
         if len(result.rejected):
@@ -65,7 +117,7 @@ def write_tables(result: CoverageResult, records: RecordsSheet, folder: Path, *,
         log.warning("--keep-columns has no effect with --min-count > 1: records_resolved.csv "
                     "is not written (see --record-level-tables)")
     for name, df in tables.items():
-        _plain(df).to_csv(folder / name, index=False, encoding="utf-8", lineterminator="\n")
+        write_csv(df, folder / name)
         log.debug("wrote %s (%d rows)", name, len(df))
 
 
@@ -79,36 +131,178 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def check_out(out: Path) -> None:
+# --- where the tool may write ---------------------------------------------------------
+
+def _entries(folder: Path) -> list[str]:
+    """Every file and folder under ``folder``, as sorted relative POSIX paths."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+def _owned(folder: Path) -> set[str] | None:
+    """The entries the tool wrote into ``folder`` (its manifest), or None without one."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("tool") != TOOL:
+        return None
+    files = {str(f) for f in data.get("files", [])}
+    dirs = {"/".join(f.split("/")[:i]) for f in files for i in range(1, f.count("/") + 1)}
+    return files | dirs | {MANIFEST}
+
+
+def _refused(out: Path, inputs: Iterable[Path]) -> str | None:
+    """Why ``out`` may never be an output folder, or None."""
+    if out == Path(out.anchor):
+        return "is the root of the file system"
+    if out == Path.home().resolve():
+        return "is your home folder"
+    if out == Path.cwd().resolve():
+        return "is the current folder"
+    for path in inputs:
+        if path.resolve().is_relative_to(out):
+            return f"contains the input file {path.name}"
+    return None
+
+
+def check_out(out: Path, inputs: Iterable[Path] = ()) -> None:
+    """Refuse an output folder the tool must not replace (raises :class:`OutputError`).
+
+    ``out`` (absolute) is refused when it is ``/``, the home folder, the current folder,
+    a folder holding one of ``inputs``, a file, or a folder with any entry the tool did
+    not write (up to five are named).
+    """
+    why = _refused(out, inputs)
+    if why:
+        raise OutputError(f"--out {out} {why}; choose a new folder for the output")
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} is a file, not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise OutputError(f"--out {out} is a folder that is not empty and holds no earlier "
-                         f"kh-coverage output ({MARKER}); choose a new folder")
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    owned = _owned(out)
+    foreign = [e for e in _entries(out) if owned is None or e not in owned]
+    if foreign:
+        shown = ", ".join(foreign[:SHOWN_FOREIGN]) + (", ..." if len(foreign) > SHOWN_FOREIGN else "")
+        raise OutputError(f"--out {out} is a folder that is not empty and holds "
+                          f"{len(foreign)} entries kh-coverage did not write ({shown}); "
+                          "nothing was changed: choose a new folder or move them")
+
+
+def check_new_file(path: Path, *, force: bool, inputs: Iterable[Path] = ()) -> None:
+    """Refuse to write the single file ``path`` over an input, a folder, a missing folder,
+    or (without ``force``) an existing file."""
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: the folder {path.parent} does not exist")
+    for given in inputs:
+        if given.exists() and path.exists() and path.samefile(given):
+            raise OutputError(f"{path} is the input file; give another name")
+    if path.exists() and not force:
+        raise OutputError(f"{path} exists; use --force to overwrite it")
+
+
+# --- moving the new folder into place --------------------------------------------------
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends (a no-op off the main thread)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+            signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _write_manifest(folder: Path, files: list[str]) -> None:
+    data = {"tool": TOOL, "pid": os.getpid(), "files": files}
+    (folder / MANIFEST).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int) or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _stale(folder: Path) -> bool:
+    """True for a left-over work folder this tool made and no running process uses."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("tool") == TOOL and not _alive(data.get("pid"))
+
+
+def _clean_stale(out: Path) -> None:
+    """Remove ``.NAME.tmp-*`` and ``.NAME.old-*`` folders left by an interrupted run;
+    put back an old output whose replacement never arrived."""
+    for old in sorted(out.parent.glob(f".{out.name}.old-*")):
+        inner = old / out.name
+        if [p.name for p in old.iterdir()] != [out.name] or _owned(inner) is None:
+            continue
+        if not out.exists():
+            os.replace(inner, out)
+            log.warning("restored %s from an interrupted run", out)
+        else:
+            shutil.rmtree(old)
+        with contextlib.suppress(OSError):
+            old.rmdir()
+    for tmp in sorted(out.parent.glob(f".{out.name}.tmp-*")):
+        if _stale(tmp):
+            shutil.rmtree(tmp)
+            log.info("removed %s, left by an interrupted run", tmp.name)
+
+
+def _swap(tmp: Path, out: Path) -> Path | None:
+    """Move ``tmp`` to ``out``; the displaced old folder (call with signals held)."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.replace(out, old / out.name)
+    try:
+        os.replace(tmp, out)
+    except OSError:
+        if old is not None:
+            os.replace(old / out.name, out)
+            old.rmdir()
+        raise
+    return old
 
 
 @contextlib.contextmanager
 def atomic_dir(out: Path) -> Iterator[Path]:
-    """Yield a temporary folder next to ``out``; move it into place only on success."""
+    """Yield a temporary folder next to ``out``; move it into place only on success.
+
+    The files written into the yielded folder are listed in its :data:`MANIFEST` just
+    before the move. An interrupt at any moment leaves under ``out`` either the complete
+    old folder or the complete new one; the work folders are removed.
+    """
     created = [p for p in (out.parent, *out.parent.parents) if not p.exists()]
     out.parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)      # mkdtemp makes it private; the output folder is not
+    old = None
     try:
+        _write_manifest(tmp, [])
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)      # mkdtemp makes it private; the output is not
         yield tmp
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, old / out.name)
-            try:
-                os.replace(tmp, out)
-            except OSError:
-                os.replace(old / out.name, out)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
+        _write_manifest(tmp, [e for e in _entries(tmp) if e != MANIFEST])
+        with _signals_held():          # an interrupt waits until both renames are done
+            old = _swap(tmp, out)
         log.debug("moved %s into place as %s", tmp.name, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -116,5 +310,7 @@ def atomic_dir(out: Path) -> Iterator[Path]:
             with contextlib.suppress(OSError):
                 p.rmdir()
         raise
-
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
 

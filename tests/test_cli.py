@@ -109,15 +109,24 @@ def test_run_is_reproducible(forum_run, tmp_path, capsys):
         assert (again / name).read_bytes() == (out / name).read_bytes(), name
 
 
+def _previous_output(out, names=("coverage_by_province.csv",)):
+    """An output folder as an earlier run leaves it (written through the tool's own
+    machinery, so its manifest lists ``names``)."""
+    from coverage.outputs import atomic_dir
+
+    with atomic_dir(out) as tmp:
+        for name in names:
+            (tmp / name).write_text("previous run\n" if name.endswith(".csv")
+                                    else "from an earlier run\n")
+    return out
+
+
 def test_run_replaces_an_earlier_output_folder(forum_run, tmp_path, capsys):
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "coverage_by_province.csv").write_text("old\n")
-    (out / "stale.txt").write_text("from an earlier run\n")
+    out = _previous_output(tmp_path / "out", ("coverage_by_province.csv", "stale.txt"))
     sheet = _sheet(tmp_path / "s.csv", "institution,group,area\nWorld Hope,shelter,Siem Reap\n")
     assert main(["run", str(sheet), "--out", str(out), "--quiet", "--metrics", "coverage"]) == 0
     assert not (out / "stale.txt").exists()
-    assert (out / "coverage_by_province.csv").read_text() != "old\n"
+    assert (out / "coverage_by_province.csv").read_text() != "previous run\n"
     assert _leftovers(tmp_path) == []
 
 
@@ -201,12 +210,12 @@ def test_unknown_service_exits_2_naming_row_and_column(tmp_path, capsys):
 
 
 def test_failed_run_leaves_previous_output_untouched(tmp_path, capsys):
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "coverage_by_province.csv").write_text("previous run\n")
+    out = _previous_output(tmp_path / "out")
     sheet = _sheet(tmp_path / "bad.csv", "institution,group,area\nWorld Hope,parachutes,Kep\n")
     assert main(["run", str(sheet), "--out", str(out)]) == 2
-    assert sorted(p.name for p in out.iterdir()) == ["coverage_by_province.csv"]
+    assert "parachutes" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == [".kh-coverage-files.json",
+                                                     "coverage_by_province.csv"]
     assert (out / "coverage_by_province.csv").read_text() == "previous run\n"
     assert _leftovers(tmp_path) == []
 
@@ -218,9 +227,7 @@ def test_crash_midway_exits_1_and_cleans_up(tmp_path, capsys, monkeypatch):
         raise RuntimeError("disk full\nsecond line")
 
     monkeypatch.setattr(coverage.maps, "save_maps", broken)
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "coverage_by_province.csv").write_text("previous run\n")
+    out = _previous_output(tmp_path / "out")
     sheet = _sheet(tmp_path / "s.csv", "institution,group,area\nWorld Hope,shelter,Siem Reap\n")
     assert main(["run", str(sheet), "--out", str(out)]) == 1
     err = capsys.readouterr().err

@@ -100,6 +100,7 @@ def read_user_provinces(path: str | os.PathLike, frame: str, column: str | None 
     if bad.any():
         listed = ", ".join(f"feature {i}: {'empty' if missing[i] else kinds[i]}" for i in layer.index[bad])
         raise BoundaryError(f"only Polygon/MultiPolygon features can be provinces; {listed}", file=source)
+    check_layer_extent(layer, source)
     codes = _match_column(layer.drop(columns="geometry"), column, frame, source)
     geometry = _repair(layer.geometry, codes, source).to_crs(4326)
     gdf = gpd.GeoDataFrame({"code": codes.values}, geometry=geometry.values, crs=4326)
@@ -108,3 +109,34 @@ def read_user_provinces(path: str | os.PathLike, frame: str, column: str | None 
         log.warning("%s: no polygon for provinces %s", source, ", ".join(missing_codes))
     return gdf
 
+
+#: (min lon, min lat, max lon, max lat) of Cambodia in degrees, rounded outwards from the
+#: bundled layers (102.33, 10.35, 107.63, 14.69; a test checks it contains both frames).
+CAMBODIA_EXTENT = (102.3, 10.3, 107.7, 14.8)
+
+
+def check_layer_extent(gdf, file: object) -> None:
+    """Raise :class:`BoundaryError` unless ``gdf`` overlaps Cambodia in degrees.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        A boundary layer with a CRS (reprojected here to EPSG:4326 for the test).
+    file : str or path
+        The layer's file, named in the message.
+    """
+    layer = gdf.to_crs(4326) if gdf.crs is not None and gdf.crs.to_epsg() != 4326 else gdf
+    x0, y0, x1, y1 = (float(v) for v in layer.total_bounds)
+    a0, b0, a1, b1 = CAMBODIA_EXTENT
+    if np.isfinite([x0, y0, x1, y1]).all() and x0 < a1 and a0 < x1 and y0 < b1 and b0 < y1:
+        log.debug("%s: extent %.2f, %.2f, %.2f, %.2f overlaps Cambodia", file, x0, y0, x1, y1)
+        return
+    hint = ""
+    if b0 < x1 and x0 < b1 and a0 < y1 and y0 < a1:
+        hint = "; longitude and latitude look swapped (x holds latitudes)"
+    else:
+        hint = ("; check the CRS the file declares: coordinates in degrees need EPSG:4326 "
+                "(with a CRS in metres they land near lon 100.5, lat 0)")
+    raise BoundaryError(f"the layer does not overlap Cambodia: in degrees it spans lon "
+                        f"{x0:.4g} to {x1:.4g}, lat {y0:.4g} to {y1:.4g}, but Cambodia lies "
+                        f"within lon {a0} to {a1}, lat {b0} to {b1}{hint}", file=file)

@@ -38,6 +38,9 @@ LABEL_AT: dict[str, tuple[float, float]] = {
     "03": (105.55, 12.25),   # Kampong Cham: north of the Phnom Penh leader line
 }
 
+#: Text that carries user input (file names, need labels) is never read as math ("$").
+USER_TEXT = {"usetex": False, "parse_math": False}
+
 #: Extent (lon0, lon1, lat0, lat1) of the inset around the capital on single maps.
 CAPITAL_INSET = (104.55, 105.35, 11.25, 11.95)
 
@@ -229,7 +232,7 @@ def plot_group(result: CoverageResult, group: int | str, metric: str = "coverage
     if own:
         fig.text(0.012, 0.985, title, fontsize=12, fontweight="bold", va="top")
         fig.text(0.012, 0.945, "\n".join(textwrap.wrap(sub, 115)), fontsize=7.5, va="top",
-                 color="#333333", linespacing=1.3)
+                 color="#333333", linespacing=1.3, **USER_TEXT)
         fig.legend(handles=handles, title="\n".join(textwrap.wrap(classes.title, 24)),
                    loc="upper left", bbox_to_anchor=(0.765, 0.87), fontsize=7.5, title_fontsize=8, frameon=False,
                    alignment="left")
@@ -238,12 +241,13 @@ def plot_group(result: CoverageResult, group: int | str, metric: str = "coverage
             fig.text(0.775, 0.505, _key_text(t), fontsize=6, va="top", ha="left",
                      linespacing=1.25)
         fig.text(0.012, 0.012, caption(result, frame, metric), fontsize=6, va="bottom",
-                 ha="left", color="#333333", linespacing=1.3)
+                 ha="left", color="#333333", linespacing=1.3, **USER_TEXT)
     else:
         lines = textwrap.wrap(sub, 70)
         ax.set_title(title, fontsize=9, fontweight="bold", loc="left", pad=4 + 8.5 * len(lines))
         ax.annotate("\n".join(lines), (0, 1), xycoords="axes fraction", xytext=(0, 3),
-                    textcoords="offset points", fontsize=6.5, va="bottom", color="#333333")
+                    textcoords="offset points", fontsize=6.5, va="bottom", color="#333333",
+                    **USER_TEXT)
         ax.legend(handles=handles, title=classes.title, loc="lower left", fontsize=6,
                   title_fontsize=6.5, frameon=False, alignment="left")
     return ax
@@ -297,7 +301,7 @@ def plot_groups(result: CoverageResult, metric: str = "coverage", frame: str | N
     fig.text(0.01, 0.99, f"Six service groups: {m.title}", fontsize=12, fontweight="bold",
              va="top")
     fig.text(0.01, 0.955, "\n".join(textwrap.wrap(subtitle(result, metric), 125)), fontsize=7.5,
-             va="top", color="#333333")
+             va="top", color="#333333", **USER_TEXT)
     _shared_legend(fig, classify(pooled, metric, None), mc, metric)
     fig.text(0.47, 0.19, "Province key", fontsize=6.5, fontweight="bold", va="top")
     key = [f"{s} {n}" for s, n in zip(tables[0]["short"], tables[0]["name"])]
@@ -306,7 +310,7 @@ def plot_groups(result: CoverageResult, metric: str = "coverage", frame: str | N
         fig.text(0.47 + j * 0.13, 0.17, "\n".join(key[j * rows:(j + 1) * rows]), fontsize=5.3,
                  va="top", linespacing=1.2)
     fig.text(0.01, 0.006, caption(result, frame, metric), fontsize=5.5, va="bottom",
-             color="#333333")
+             color="#333333", **USER_TEXT)
     return fig
 
 

@@ -61,6 +61,14 @@ def _warm_up(result: CoverageResult, frame: str | None, metrics: Iterable[str] =
     short_names(str(frame or result.frame))
 
 
+def _quiet_worker() -> None:
+    """Leave interrupts to the parent, which stops the pool and reports once."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _map_jobs(func: Any, args: list[tuple]) -> list[Any]:
     """``[func(*a) for a in args]``, on up to two forked worker processes where the OS allows.
 
@@ -74,8 +82,13 @@ def _map_jobs(func: Any, args: list[tuple]) -> list[Any]:
     if workers < 2 or "fork" not in mp.get_all_start_methods():
         return [func(*a) for a in args]
     _warm_up(args[0][0], args[0][3], {a[1] for a in args})
-    with mp.get_context("fork").Pool(workers) as pool:
-        return pool.starmap(func, args, chunksize=1)
+    with mp.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
+        jobs = pool.starmap_async(func, args, chunksize=1)
+        while True:       # wake now and then: a signal may reach a helper thread, not this one
+            try:
+                return jobs.get(timeout=0.2)
+            except mp.TimeoutError:
+                continue
 
 
 def save_maps(result: CoverageResult, out_dir: str | Path, formats: Sequence[str] = ("png", "svg", "pdf"),

@@ -74,7 +74,7 @@ def _area_table(texts: pd.Index, frame: str, spread: bool) -> tuple[pd.DataFrame
 
 
 def _site_fragment(lon: pd.Series, lat: pd.Series) -> pd.Series:
-    return "lon " + lon.map("{:g}".format) + ", lat " + lat.map("{:g}".format)
+    return "lon " + lon.map("{:g}".format).astype(str) + ", lat " + lat.map("{:g}".format).astype(str)
 
 
 def _site_table(base: pd.DataFrame, lon: pd.Series, lat: pd.Series,

@@ -73,6 +73,8 @@ class RecordsSheet:
         The Excel worksheet read.
     header_row : int or None
         The sheet row of the header.
+    rows : pandas.Series or None
+        The sheet row of each record (same order as ``records``), for messages.
     """
 
     records: pd.DataFrame
@@ -81,6 +83,7 @@ class RecordsSheet:
     extra_columns: tuple[str, ...] = ()
     sheet: str | None = None
     header_row: int | None = None
+    rows: pd.Series | None = None
 
     @property
     def name(self) -> str:

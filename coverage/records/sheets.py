@@ -40,6 +40,7 @@ HEADER_FIELDS = {
     "recommendations": "recommendations", "notes": "notes",
 }
 HEADER_SEARCH_ROWS = 20
+ROW_COLUMN = "_row"   # the sheet row of each data row, carried through validation
 CSV_ENCODINGS = ("utf-8-sig", "cp1252")  # utf-8-sig reads plain UTF-8 and UTF-8 with a BOM
 CSV_DELIMITERS = (",", ";", "\t")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -196,9 +197,12 @@ def _read_excel(path: Path, sheet: str | None) -> tuple[list[list[str]], list[in
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise RecordsError(f"cannot open as an Excel workbook ({exc})", file=path) from None
     try:
-        sheets = {ws.title: [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
-                  for ws in book.worksheets
-                  if sheet is None or ws.title == sheet}
+        sheets, parts = {}, {}
+        for ws in book.worksheets:
+            if sheet is None or ws.title == sheet:
+                ws.reset_dimensions()      # read every row, whatever <dimension> claims
+                sheets[ws.title] = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+                parts[ws.title] = getattr(ws, "_worksheet_path", None)
     finally:
         book.close()
     if sheet is not None and not sheets:
@@ -218,7 +222,37 @@ def _read_excel(path: Path, sheet: str | None) -> tuple[list[list[str]], list[in
         log.info("%s: using sheet %r", path, name)
     if not any(any(c.strip() for c in cells) for cells in rows):
         raise RecordsError(f"sheet {name!r} is empty: no header row", file=path)
+    _check_formulas(path, name, parts[name], rows)
     return rows, list(range(1, len(rows) + 1)), name
+
+
+def _check_formulas(path: Path, name: str, part: str | None, rows: list[list[str]]) -> None:
+    """Raise when formula cells have no saved value (they would read as blank).
+
+    Workbooks written by programs other than a spreadsheet (scripts, some exporters)
+    may hold formulas without the value a spreadsheet computes and saves with them.
+    """
+    import openpyxl
+
+    with zipfile.ZipFile(path) as z:
+        xml = z.read(part) if part in z.namelist() else b"<f>"
+    if b"<f>" not in xml and b"<f " not in xml:
+        return
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        ws = book[name]
+        ws.reset_dimensions()
+        empty = [cell.coordinate for r, cells in enumerate(ws.iter_rows()) for c, cell in
+                 enumerate(cells) if cell.data_type == "f"
+                 and (r >= len(rows) or c >= len(rows[r]) or rows[r][c] == "")]
+    finally:
+        book.close()
+    if empty:
+        first = openpyxl.utils.cell.coordinate_from_string(empty[0])
+        listed = ", ".join(empty[:10]) + (", ..." if len(empty) > 10 else "")
+        raise RecordsError(f"{len(empty)} formula cells have no saved value ({listed}); open "
+                           "the file in a spreadsheet program and save it, so the values "
+                           "are stored", file=path, row=first[1], column=first[0])
 
 
 def _column_letter(index: int) -> str:
@@ -231,6 +265,9 @@ def _header_names(cells: list[str], file: object, row: int) -> list[str]:
     names, seen = [], {}
     for i, cell in enumerate(cells):
         name = cell.replace("\ufeff", "").strip() or f"column_{_column_letter(i)}"
+        if name == ROW_COLUMN:
+            raise RecordsError(f"the column name {name!r} is used by kh-coverage itself; "
+                               "rename the column", file=file, row=row, column=name)
         key = HEADER_FIELDS.get(_norm_header(name), _norm_header(name))
         if key in seen:
             raise RecordsError(f"columns {_column_letter(seen[key])} ({names[seen[key]]!r}) and "
@@ -267,7 +304,7 @@ def _table(rows: list[list[str]], row_numbers: list[int], header: int,
     table = pd.DataFrame(body, columns=range(width), dtype=str)
     table = table.apply(lambda col: col.str.strip())
     table.columns = names
-    table.insert(0, "_row", numbers)
+    table.insert(0, ROW_COLUMN, numbers)
     return table, names
 
 
@@ -355,12 +392,19 @@ def read_records(path: str | Path, *, sheet: str | None = None) -> RecordsSheet:
     fields = _header_fields(names)
     cols = {field: names[i] for field, i in fields.items()}
     records, rejected = build_records(table, cols, path)
+    if records.empty:
+        first = rejected.iloc[0]
+        column = cols["institution"] if first["reason"] == "no institution given" else None
+        raise RecordsError(f"every data row was rejected ({len(rejected)} rows; the first: "
+                           f"{first['reason']}), so there is nothing to map", file=path,
+                           row=int(first["row"]), column=column)
     extra = tuple(n for i, n in enumerate(names) if i not in fields.values())
     for name in extra:
         records[name] = table.loc[records.index, name].to_numpy()
+    rows = table.loc[records.index, ROW_COLUMN].reset_index(drop=True)
     records = records.reset_index(drop=True)
     log.info("%s: %d records, %d rejected rows", path, len(records), len(rejected))
     return RecordsSheet(records, source=str(path), rejected=rejected, extra_columns=extra,
-                        sheet=sheet_name, header_row=row_numbers[header])
+                        sheet=sheet_name, header_row=row_numbers[header], rows=rows)
 
 

@@ -15,8 +15,8 @@ from coverage.records import RecordsSheet, load_forum_records, read_records, res
 from coverage.records.schema import empty_rejected, empty_unresolved
 from coverage.scores.disclosure import national_counts, suppress
 from coverage.scores.districts import DISTRICT_COUNT_COLUMNS, district_tables
-from coverage.scores.inputs import (ScoreInputs, census, check_provinces, province_table,
-                                    score_inputs)
+from coverage.scores.inputs import (ScoreInputs, census, check_layer_covers, check_provinces,
+                                    province_table, score_inputs)
 from coverage.scores.method import score_tables
 from coverage.scores.params import RunParams
 from coverage.scores.result import CoverageResult
@@ -107,6 +107,7 @@ def analyze(records: RecordsSheet | pd.DataFrame | str | os.PathLike | None = No
     if isinstance(provinces, (str, os.PathLike)):
         from coverage.boundaries import load_provinces
         layer, provinces = PurePath(os.fspath(provinces)).name, load_provinces(frame, provinces)
+        check_layer_covers(served, provinces, records, layer)
     elif provinces is not None:
         layer = "your boundary layer"
     table = province_table(frame, provinces)

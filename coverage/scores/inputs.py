@@ -287,3 +287,39 @@ def score_inputs(served: pd.DataFrame, provinces: pd.DataFrame, *, population=No
         raise ValueError("the need indicator is 0 in every province; it cannot be normalised")
     clean, institutions = check_served(served, set(codes))
     return ScoreInputs(clean, prov, ind, pop, institutions, label)
+
+
+def check_layer_covers(served, gdf, records, file: object) -> None:
+    """Raise :class:`RecordsError` when records are placed in provinces the layer lacks.
+
+    Parameters
+    ----------
+    served : pandas.DataFrame
+        The served table (``record_id``, ``province_code``, ``basis``).
+    gdf : geopandas.GeoDataFrame
+        The user's layer, matched (has ``code``).
+    records : RecordsSheet
+        The records read; its ``source`` and ``rows`` name the file and sheet rows.
+    file : str or path
+        The layer's file, named in the message.
+    """
+    local = served["basis"].astype(str).isin(LOCAL_BASES)
+    codes = set(gdf["code"].astype(str))
+    lost = served[local & ~served["province_code"].astype(str).isin(codes)]
+    if lost.empty:
+        return
+    ids = records.records["record_id"].astype(str)
+    sheet_rows = (records.rows if records.rows is not None
+                  else pd.Series([None] * len(ids), dtype="Int64"))
+    row_of = dict(zip(ids, sheet_rows))
+    lost_ids = list(dict.fromkeys(lost["record_id"].astype(str)))
+    rows = [row_of.get(i) for i in lost_ids]
+    shown = ", ".join(f"row {r}" if r is not None and not pd.isna(r) else f"record {i}"
+                      for i, r in list(zip(lost_ids, rows))[:10])
+    missing = ", ".join(sorted(set(lost["province_code"].astype(str)) - codes))
+    first = rows[0] if rows[0] is not None and not pd.isna(rows[0]) else None
+    raise RecordsError(f"{len(lost_ids)} records are placed in provinces the boundary layer "
+                       f"{file} has no polygon for ({missing}): {shown}"
+                       f"{', ...' if len(lost_ids) > 10 else ''}; use a layer with every "
+                       "province, or leave out --boundaries", file=records.name,
+                       row=None if first is None else int(first))

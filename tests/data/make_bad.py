@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 
 HERE = Path(__file__).resolve().parent
-BAD, GOOD = HERE / "bad", HERE / "good"
+BAD, GOOD, HOSTILE = HERE / "bad", HERE / "good", HERE / "hostile"
 
 CSV_TEXT = {
     BAD / "missing_column.csv": "instituion,service,area\nARM,Shelter/Center,BB and SRP\n",
@@ -35,6 +35,23 @@ CSV_TEXT = {
     BAD / "group_mismatch.csv": "institution,group_id,group,area\nLICADHO,3,legal,PP\n",
     BAD / "header_only.csv": "institution,group,area\n\n",
     BAD / "empty.csv": "",
+    BAD / "all_rejected.csv": ("institution,group,area\n"
+                               ",shelter,BB and SRP\nARM,,Kandal\n"),
+    BAD / "reserved_row.csv": "institution,group,area,_row\nARM,shelter,BB and SRP,7\n",
+    # hostile text: formulas a spreadsheet would run, numbers that must stay numbers,
+    # a terminal escape sequence and a multi-line cell (issue 11, item 5)
+    HOSTILE / "formula_text.csv": (
+        "institution,group,area,amount,contact\n"
+        '"=HYPERLINK(""http://example.invalid"",""open"")",shelter,Battambang,-3.5,@SUM(1+1)\n'
+        '+ARM,legal,Kandal,+12,"\tcall"\n'
+        "-HCC,education,Siem Reap,1e3,-x\n"),
+    HOSTILE / "escapes.csv": ("institution,group,area\n"
+                              'ARM,shelter,"\x1b[2JBattambang"\n'
+                              'HCC,legal,"Kandal\nKoh Kong"\n'),
+    # need tables (``--need``) that must exit 2 naming file, row and column (item 6)
+    HOSTILE / "need_inf.csv": "province,need\nKep,inf\nPailin,3\n",
+    HOSTILE / "need_zero.csv": "".join(["province_code,need\n"] +
+                                       [f"{c:02d},0\n" for c in range(1, 26)]),
     GOOD / "bom.csv": "\ufeffInstitution, Group ,Area\nWorld Hope,shelter,PNH- SRP\n",
     GOOD / "semicolon.csv": ("institution;service;group;area\n"
                              "KK;Start-up capital assistance;education;Kandal & Battambang Provinces\n"),
@@ -69,9 +86,25 @@ def _book(sheets: dict[str, list[list[object]]], path: Path) -> None:
     book.save(path)
 
 
+def _understate_dimension(path: Path, ref: str) -> None:
+    """Rewrite the first sheet's ``<dimension>`` tag to ``ref`` (as some writers get it
+    wrong), keeping every cell."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(),
+                          parts[sheet])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(zipfile.ZipInfo(name, date_time=(2010, 12, 1, 0, 0, 0)), data)
+
+
 def main() -> None:
-    BAD.mkdir(exist_ok=True)
-    GOOD.mkdir(exist_ok=True)
+    for folder in (BAD, GOOD, HOSTILE):
+        folder.mkdir(exist_ok=True)
     for path, text in CSV_TEXT.items():
         path.write_bytes(text.encode("utf-8"))
     for path, data in CSV_BYTES.items():
@@ -90,6 +123,12 @@ def main() -> None:
                        [],
                        ["ARM", "shelter", 1.0, "BB and SRP", None, None]]},
           GOOD / "header_on_row_3.xlsx")
+    _book({"records": [HEADER, *ROWS, ["WHI", "shelter", "Shelter/Center", "PNH- SRP"],
+                       ["CWCC", "shelter", "Shelter/Center", "Banteay Meanchey"]]},
+          GOOD / "dimension_short.xlsx")
+    _understate_dimension(GOOD / "dimension_short.xlsx", "A1:D2")
+    _book({"records": [HEADER, ROWS[0], ["HCC", "shelter", "Shelter/Center", '="Kan"&"dal"']]},
+          BAD / "formula_no_value.xlsx")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,29 @@
+"""Stand-ins for drawing maps and writing the report, for CLI tests about everything
+else (output folders, tables, messages): a real run draws a dozen figures."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+def _maps(result, out_dir, formats=("png",), metrics=("coverage",), **kwargs):
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "all_groups_coverage.png"
+    path.write_bytes(b"\x89PNG stand-in")
+    return [path]
+
+
+def _report(result, path, **kwargs):
+    Path(path).write_text("<html>stand-in</html>\n", encoding="utf-8")
+
+
+@pytest.fixture
+def quick(monkeypatch):
+    """`kh-coverage run` without drawing: maps and report are one small file each."""
+    import coverage.maps
+    import coverage.report
+
+    monkeypatch.setattr(coverage.maps, "save_maps", _maps)
+    monkeypatch.setattr(coverage.report, "write_report", _report)
