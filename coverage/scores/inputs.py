@@ -8,6 +8,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from coverage.boundaries.population import load_population
 from coverage.errors import NeedError, RecordsError
 from coverage.places import normalise_code, province_code, provinces as frame_provinces
 from coverage.records.schema import BASES, LOCAL_BASES
@@ -77,7 +78,6 @@ def province_table(frame: str, provinces) -> pd.DataFrame:
 
 def census(frame: str, table: pd.DataFrame) -> pd.Series:
     """The 2008 census population of the provinces in ``table``."""
-    from coverage.boundaries import load_population
 
     pop = load_population(frame)
     return pop.set_index(pop["province_code"].map(_code))["population"].reindex(table["code"])

@@ -114,8 +114,9 @@ def _compute(served: pd.DataFrame, institutions: np.ndarray, prov: pd.DataFrame,
         "institutions_local": names[0],
         "institutions_nationwide": names[1],
     })
-    by_group = by_service.groupby(["province_code", "group_id"], sort=True).agg(
-        coverage=("level", "mean"), services_available=("level", lambda s: int((s > 0).sum())),
+    by_group = by_service.assign(_available=level > 0).groupby(
+        ["province_code", "group_id"], sort=True).agg(
+        coverage=("level", "mean"), services_available=("_available", "sum"),
         services_total=("level", "size")).reset_index()
     by_group["records"] = records_g
     by_group["providers_local"] = local_g
