@@ -136,6 +136,23 @@ def _in_order(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+def _label_of(code: str) -> str:
+    return province_label(code)
+
+
+def _labels_per_record(rows: pd.DataFrame) -> pd.Series:
+    """Per ``_order``: its distinct province labels in order of appearance, comma-joined."""
+    pairs = pd.DataFrame({"_order": rows["_order"].to_numpy(),
+                          "code": rows["province_code"].astype(str).to_numpy()}).drop_duplicates()
+    pairs = pairs.sort_values("_order", kind="stable")
+    labels = pairs["code"].map({c: _label_of(c) for c in pairs["code"].unique()}).tolist()
+    order = pairs["_order"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, order[1:] != order[:-1]]) if len(order) else np.array([], int)
+    ends = np.r_[starts[1:], len(order)]
+    return pd.Series([", ".join(labels[a:b]) for a, b in zip(starts, ends)],
+                     index=pd.Index(order[starts], name="_order"), dtype=object)
+
+
 def _text_against_site(text: pd.DataFrame, sites: pd.DataFrame,
                        frame: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Drop the text's provinces of records whose site lies elsewhere; report each conflict.
@@ -154,9 +171,8 @@ def _text_against_site(text: pd.DataFrame, sites: pd.DataFrame,
     ok = pd.Series(agrees).groupby(both["_order"].to_numpy()).any()
     clash = ok.index[~ok.to_numpy()]
     rows = both[both["_order"].isin(clash)]
-    said = rows.groupby("_order")["province_code"].agg(
-        lambda c: ", ".join(province_label(x) for x in dict.fromkeys(c.astype(str))))
-    lies = site_code.reindex(said.index).map(province_label)
+    said = _labels_per_record(rows)
+    lies = site_code.reindex(said.index).map(_label_of)
     first = rows.drop_duplicates("_order").set_index("_order")
     conflicts = pd.DataFrame({
         "_order": said.index, "record_id": first.loc[said.index, "record_id"].to_numpy(),
