@@ -10,6 +10,7 @@ import logging
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from coverage.errors import RecordsError
 from coverage.places import province_label, provinces, resolve_place, to_frame
@@ -96,34 +97,50 @@ def _site_table(base: pd.DataFrame, lon: pd.Series, lat: pd.Series,
     return served, unresolved, has
 
 
-def _expand(base: pd.DataFrame, codes: np.ndarray, table: pd.DataFrame) -> pd.DataFrame:
-    """Join ``table`` (rows keyed by ``_k``, sorted) to the records whose area has code ``_k``.
-
-    A vectorised one-to-many join that keeps record order and the order of ``table``.
-    """
-    counts = np.bincount(table["_k"].to_numpy(dtype=np.int64), minlength=codes.max(initial=-1) + 1)
+def _rows(codes: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(record position, table row) of a one-to-many join of records to a table keyed by
+    ``_k`` (sorted), in record order then table order (vectorised)."""
+    counts = np.bincount(keys, minlength=codes.max(initial=-1) + 1)
     counts = np.append(counts, 0)  # code -1: missing area text
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     per_record = counts[codes]
     rec = np.repeat(np.arange(len(codes)), per_record)
     first_out = np.concatenate([[0], np.cumsum(per_record)[:-1]])
     row = np.repeat(starts[codes] - first_out, per_record) + np.arange(per_record.sum())
+    return rec, row
+
+
+def _expand(base: pd.DataFrame, codes: np.ndarray, table: pd.DataFrame) -> pd.DataFrame:
+    """Join ``table`` (rows keyed by ``_k``, sorted) to the records whose area has code ``_k``.
+
+    A vectorised one-to-many join that keeps record order and the order of ``table``.
+    """
+    rec, row = _rows(codes, table["_k"].to_numpy(dtype=np.int64))
     out = base.iloc[rec].reset_index(drop=True)
     for col in table.columns.drop("_k"):
         out[col] = table[col].array.take(row)  # keeps categorical columns categorical
     return out
 
 
-def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate served parts, keeping :data:`CATEGORICAL` columns categorical."""
-    if len(parts) == 1:
-        return parts[0]
-    parts = [p.copy(deep=False) for p in parts]
+def _assemble(base: pd.DataFrame, text: pd.DataFrame, sites: pd.DataFrame | None,
+              names: pd.Series) -> pd.DataFrame:
+    """The served table, built once: text rows (``_order`` + placed columns) and site rows
+    merged in record order, then province code, then basis."""
+    parts = [text] if sites is None else [text, sites]
+    rec = np.concatenate([p["_order"].to_numpy(np.int64) for p in parts])
+    key = rec * 128 + np.concatenate([p["_code"].to_numpy(np.int64) * 4
+                                      + p["_basis"].to_numpy(np.int64) for p in parts])
+    order = np.argsort(key, kind="stable") if (np.diff(key) < 0).any() else None
+    pick = rec if order is None else rec[order]
+    served = base.iloc[pick].reset_index(drop=True)
     for col in CATEGORICAL:
-        cats = sorted(set().union(*(set(pd.Series(p[col]).dropna().unique()) for p in parts)))
-        for p in parts:
-            p[col] = pd.Categorical(p[col], categories=cats)
-    return pd.concat(parts, ignore_index=True)
+        ours = text[col].array
+        values = ours if sites is None else union_categoricals(
+            [ours, pd.Categorical(sites[col].astype(ours.categories.dtype))],
+            sort_categories=True).remove_unused_categories()  # rows of conflicts are gone
+        served[col] = values if order is None else values.take(order)
+    served["province"] = served["province_code"].map(names)
+    return served[list(SERVED_COLUMNS)]
 
 
 def _in_order(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -174,8 +191,9 @@ def _text_against_site(text: pd.DataFrame, sites: pd.DataFrame,
     said = _labels_per_record(rows)
     lies = site_code.reindex(said.index).map(_label_of)
     first = rows.drop_duplicates("_order").set_index("_order")
+    ids = sites.drop_duplicates("_order").set_index("_order")["record_id"]
     conflicts = pd.DataFrame({
-        "_order": said.index, "record_id": first.loc[said.index, "record_id"].to_numpy(),
+        "_order": said.index, "record_id": ids.reindex(said.index).to_numpy(),
         "fragment": first.loc[said.index, "fragment"].astype(str).to_numpy(),
         "reason": [f"conflict: the text names {a} but the site lies in {b}; served where "
                    "the site is" for a, b in zip(said, lies)]})
@@ -256,26 +274,24 @@ def resolve_records(records: RecordsSheet | pd.DataFrame, frame: str | None = No
     codes, texts = pd.factorize(records["area_text"].to_numpy(), sort=False)
     texts = pd.Index([t if isinstance(t, str) else "" for t in texts])
     placed, unplaced = _area_table(texts, frame, spread)
-    served = _expand(base, codes, placed)
+    rec, row = _rows(codes, placed["_k"].to_numpy(dtype=np.int64))
+    text = pd.DataFrame({"_order": rec, **{c: placed[c].array.take(row)
+                                           for c in (*CATEGORICAL, "_code", "_basis")}})
     unresolved = _expand(base[["_order", "record_id"]], codes, unplaced)
     blank = np.append(texts.str.strip() == "", True)  # code -1 (missing) is blank too
     has_area = ~blank[codes]
     has_site = np.zeros(n, dtype=bool)
-    parts_served, parts_unresolved = [served], [unresolved]
+    site_served, parts_unresolved = None, [unresolved]
     if "lon" in records.columns and "lat" in records.columns:
         lon = pd.to_numeric(records["lon"], errors="coerce").astype(float)
         lat = pd.to_numeric(records["lat"], errors="coerce").astype(float)
         site_served, site_unresolved, has_site = _site_table(base, lon, lat, frame)
-        served, conflicts = _text_against_site(served, site_served, frame)
-        parts_served = [served, site_served]
+        text, conflicts = _text_against_site(text, site_served, frame)
         parts_unresolved += [site_unresolved, conflicts]
     nothing = base.loc[~has_area & ~has_site, ["_order", "record_id"]]
     parts_unresolved.append(nothing.assign(fragment="", reason=NO_PLACE))
 
-    names = provinces(frame).set_index("code")["name"]
-    served = _in_order(_concat(parts_served), ["_order", "_code", "_basis"])
-    served["province"] = served["province_code"].map(names)
-    served = served[list(SERVED_COLUMNS)]
+    served = _assemble(base, text, site_served, provinces(frame).set_index("code")["name"])
     unresolved = _in_order(pd.concat(parts_unresolved, ignore_index=True), ["_order"])
     unresolved = unresolved[list(UNRESOLVED_COLUMNS)].astype(str)
     log.info("resolve_records (frame %s): %d records, %d served rows, %d unresolved rows",
