@@ -122,6 +122,16 @@ def _expand(base: pd.DataFrame, codes: np.ndarray, table: pd.DataFrame) -> pd.Da
     return out
 
 
+def _drop_unused(values: pd.Categorical) -> pd.Categorical:
+    """``remove_unused_categories`` by counting codes instead of sorting them."""
+    codes = np.asarray(values.codes, dtype=np.int64)
+    used = np.bincount(codes[codes >= 0], minlength=len(values.categories)) > 0
+    if used.all():
+        return values
+    remap = np.append(np.cumsum(used) - 1, -1)  # code -1 (missing) stays -1
+    return pd.Categorical.from_codes(remap[codes], categories=values.categories[used])
+
+
 def _assemble(base: pd.DataFrame, text: pd.DataFrame, sites: pd.DataFrame | None,
               names: pd.Series) -> pd.DataFrame:
     """The served table, built once: text rows (``_order`` + placed columns) and site rows
@@ -137,7 +147,8 @@ def _assemble(base: pd.DataFrame, text: pd.DataFrame, sites: pd.DataFrame | None
         ours = text[col].array
         values = ours if sites is None else union_categoricals(
             [ours, pd.Categorical(sites[col].astype(ours.categories.dtype))],
-            sort_categories=True).remove_unused_categories()  # rows of conflicts are gone
+            sort_categories=True)
+        values = values if sites is None else _drop_unused(values)  # rows of conflicts are gone
         served[col] = values if order is None else values.take(order)
     served["province"] = served["province_code"].map(names)
     return served[list(SERVED_COLUMNS)]
@@ -178,28 +189,30 @@ def _text_against_site(text: pd.DataFrame, sites: pd.DataFrame,
     lies in none of them is served where the site is: the coordinates are the more precise
     claim. The conflict is reported as an unresolved row naming both.
     """
-    named = text[text["basis"].astype(object) == "named"]
-    site_code = sites.drop_duplicates("_order").set_index("_order")["province_code"].astype(str)
-    both = named[named["_order"].isin(site_code.index)]
-    if both.empty:
+    first_site = sites.drop_duplicates("_order")
+    site_code = first_site.set_index("_order")["province_code"].astype(str)
+    order = text["_order"].to_numpy(np.int64)
+    n = int(max(order.max(initial=-1), first_site["_order"].max() if len(first_site) else -1)) + 1
+    site_of = np.full(n, -1, dtype=np.int64)  # per record: its site's province (int code)
+    site_of[first_site["_order"].to_numpy(np.int64)] = first_site["_code"].to_numpy(np.int64)
+    named = (text["basis"] == "named").to_numpy(dtype=bool) & (site_of[order] >= 0)
+    if not named.any():
         return text, pd.DataFrame(columns=["_order", "record_id", "fragment", "reason"])
-    agrees = both["province_code"].astype(str).to_numpy() == site_code.reindex(
-        both["_order"]).to_numpy()
-    ok = pd.Series(agrees).groupby(both["_order"].to_numpy()).any()
-    clash = ok.index[~ok.to_numpy()]
-    rows = both[both["_order"].isin(clash)]
+    agrees = np.zeros(n, dtype=bool)
+    agrees[order[named & (text["_code"].to_numpy(np.int64) == site_of[order])]] = True
+    drop = named & ~agrees[order]  # named rows of records none of whose provinces has the site
+    rows = text[drop]
     said = _labels_per_record(rows)
     lies = site_code.reindex(said.index).map(_label_of)
     first = rows.drop_duplicates("_order").set_index("_order")
-    ids = sites.drop_duplicates("_order").set_index("_order")["record_id"]
+    ids = first_site.set_index("_order")["record_id"]
     conflicts = pd.DataFrame({
         "_order": said.index, "record_id": ids.reindex(said.index).to_numpy(),
         "fragment": first.loc[said.index, "fragment"].astype(str).to_numpy(),
         "reason": [f"conflict: the text names {a} but the site lies in {b}; served where "
                    "the site is" for a, b in zip(said, lies)]})
     log.info("%d records: place text and site disagree (served where the site is)", len(said))
-    keep = ~(text["_order"].isin(clash) & (text["basis"].astype(object) == "named")).to_numpy()
-    return text[keep], conflicts
+    return text[~drop], conflicts
 
 
 def resolve_records(records: RecordsSheet | pd.DataFrame, frame: str | None = None, *,
