@@ -13,6 +13,7 @@ Examples
 from __future__ import annotations
 
 import logging
+import math
 import re
 from functools import cache, lru_cache
 
@@ -156,10 +157,26 @@ def _place_choices() -> tuple[list[str], list[str]]:
     return [spaced(n) for n in latin_["name"]], list(latin_["name"])
 
 
-def _place_rival(text: str, code: str, score: float) -> str | None:
-    """A place in another province that the text is at least as close to, described."""
+@lru_cache(maxsize=1024)
+def _choices_of_length(lo: int, hi: int) -> tuple[list[str], list[str]]:
+    """The place choices from ``lo`` to ``hi`` characters long, in their order."""
     names, official = _place_choices()
-    best = process.extractOne(spaced(text), names, scorer=fuzz.ratio, score_cutoff=score)
+    keep = [i for i, n in enumerate(names) if lo <= len(n) <= hi]
+    return [names[i] for i in keep], [official[i] for i in keep]
+
+
+def _place_rival(text: str, code: str, score: float) -> str | None:
+    """A place in another province that the text is at least as close to, described.
+
+    ``fuzz.ratio`` is at most ``100 * (1 - |a - b| / (a + b))`` for lengths ``a`` and
+    ``b``, so only names of a length that can reach ``score`` are compared (same result).
+    """
+    query = spaced(text)
+    slack = 1 - score / 100
+    lo = math.ceil(len(query) * (1 - slack) / (1 + slack) - 1e-9)
+    hi = math.floor(len(query) * (1 + slack) / (1 - slack) + 1e-9) if slack < 1 else 10 ** 6
+    names, official = _choices_of_length(lo, hi)
+    best = process.extractOne(query, names, scorer=fuzz.ratio, score_cutoff=score)
     if best is None:
         return None
     hit = place_hit(official[best[2]])
