@@ -75,7 +75,7 @@ def _province_table(frame: str = "2013") -> pd.DataFrame:
 
 def _forum_table() -> pd.DataFrame:
     from coverage.records import load_forum_records
-    return load_forum_records()
+    return load_forum_records().records
 
 
 def _name_variants(prov: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -26,15 +26,34 @@ Examples
 """
 from __future__ import annotations
 
-from coverage.boundaries.checks import (AREA_TOLERANCE, CAMBODIA_AREA_KM2, check_provinces,
-                                        coverage_defects)
-from coverage.boundaries.layers import (area_km2, boundary_file, load_districts, load_provinces,
-                                        load_water, province_table, shapefile_dir)
-from coverage.boundaries.population import load_population, read_population_table
-from coverage.boundaries.sites import SITE_STATUSES, locate_sites
-from coverage.errors import BoundaryError
+import importlib
+
+# Names load from their module on first use, so that reading the census
+# (coverage.boundaries.population) never imports geopandas.
+_HOME = {
+    "AREA_TOLERANCE": "checks", "CAMBODIA_AREA_KM2": "checks", "check_provinces": "checks",
+    "coverage_defects": "checks",
+    "area_km2": "layers", "boundary_file": "layers", "load_districts": "layers",
+    "load_provinces": "layers", "load_water": "layers", "province_table": "layers",
+    "shapefile_dir": "layers",
+    "load_population": "population", "read_population_table": "population",
+    "SITE_STATUSES": "sites", "locate_sites": "sites",
+}
+from coverage.errors import BoundaryError  # noqa: E402
 
 __all__ = ["load_provinces", "load_districts", "load_water", "load_population", "locate_sites",
            "check_provinces", "coverage_defects", "area_km2", "shapefile_dir", "boundary_file",
            "province_table", "read_population_table", "BoundaryError", "CAMBODIA_AREA_KM2",
            "AREA_TOLERANCE", "SITE_STATUSES"]
+
+
+def __getattr__(name: str):
+    if name not in _HOME:
+        raise AttributeError(f"module 'coverage.boundaries' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"coverage.boundaries.{_HOME[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOME))

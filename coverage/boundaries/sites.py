@@ -62,6 +62,25 @@ def _first_hit(points: np.ndarray, polygons: np.ndarray,
     return np.where(first < _NONE, first, -1)
 
 
+def _first_polygon(x: np.ndarray, y: np.ndarray, polygons: np.ndarray) -> np.ndarray:
+    """Index of the first polygon containing or touching each point (x, y), -1 for none.
+
+    Same answer as :func:`_first_hit` without building point objects or a tree: each
+    polygon, prepared, tests only the points in its bounding box not yet placed by a
+    polygon before it (so the lowest index wins on a shared border).
+    """
+    first = np.full(len(x), -1)
+    for i, polygon in enumerate(polygons):
+        if polygon is None or shapely.is_empty(polygon):
+            continue
+        x0, y0, x1, y1 = shapely.bounds(polygon)
+        cand = np.flatnonzero((first < 0) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+        if len(cand):
+            shapely.prepare(polygon)
+            first[cand[shapely.intersects_xy(polygon, x[cand], y[cand])]] = i
+    return first
+
+
 def _districts_of(points: np.ndarray, province: np.ndarray, districts: gpd.GeoDataFrame,
                   province_codes: np.ndarray) -> np.ndarray:
     """Index into ``districts`` of each point, among the districts of its own province."""
@@ -127,16 +146,20 @@ def locate_sites(df: pd.DataFrame, lon: str = "lon", lat: str = "lat", frame: st
     missing = (np.isnan(x) | np.isnan(y)) & ~(x_bad | y_bad)
     invalid = x_bad | y_bad | (np.abs(x) > 180) | (np.abs(y) > 90)
     rows = np.flatnonzero(~missing & ~invalid)
-    points = shapely.points(x[rows], y[rows])
     hit = np.full(len(df), -1)
-    hit[rows] = _first_hit(points, polys.geometry.values)
+    hit[rows] = _first_polygon(x[rows], y[rows], polys.geometry.values)
     codes = polys["code"].to_numpy(dtype=object)
     district = np.full(len(df), -1)
     if districts is not None:
         districts = districts.to_crs(4326).sort_values("code").reset_index(drop=True)
-        district[rows] = _districts_of(points, hit[rows], districts, codes)
+        district[rows] = _districts_of(shapely.points(x[rows], y[rows]), hit[rows], districts,
+                                       codes)
     lake = np.zeros(len(df), dtype=bool)
-    lake[rows] = shapely.intersects(shapely.union_all(load_water().geometry.values), points)
+    off = rows[hit[rows] < 0]  # the lake is no province: only points in none can be in it
+    if len(off):
+        water = shapely.union_all(load_water().geometry.values)
+        shapely.prepare(water)
+        lake[off] = shapely.intersects_xy(water, x[off], y[off])
     return _output(df, polys, districts, hit, district, [invalid, missing, hit >= 0, lake])
 
 

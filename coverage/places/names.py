@@ -78,12 +78,22 @@ def provinces(frame: str = "2013") -> pd.DataFrame:
     >>> len(provinces("2013")), len(provinces("2010"))
     (25, 24)
     """
-    frame = check_frame(frame)
+    return _frame_table(check_frame(frame)).copy()
+
+
+@cache
+def _frame_table(frame: str) -> pd.DataFrame:
     df = _province_table()
     if frame == "2010":
         df = df[df["code"] == df["code_2010"]]
     cols = ["code", "name", "short", "name_km", "name_nis"]
     return df[cols].sort_values("code").reset_index(drop=True)
+
+
+@cache
+def _names() -> dict[str, str]:
+    table = _province_table()
+    return dict(zip(table["code"], table["name"]))
 
 
 def _check_code(code: str) -> str:
@@ -100,8 +110,7 @@ def province_name(code: str) -> str:
     >>> province_name("25")
     'Tbong Khmum'
     """
-    table = _province_table()
-    return dict(zip(table["code"], table["name"]))[_check_code(code)]
+    return _names()[_check_code(code)]
 
 
 def province_label(code: str) -> str:

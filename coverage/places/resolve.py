@@ -13,6 +13,7 @@ Examples
 from __future__ import annotations
 
 import logging
+import math
 import re
 from functools import cache, lru_cache
 
@@ -57,6 +58,15 @@ class _Work:
 
 def _lookup(piece: str) -> Item | None:
     """Province name, exact place name, variant place name: the first that fits."""
+    found = _find(piece)
+    if isinstance(found, tuple):  # a fresh reference: settling a text may qualify it
+        return _PlaceRef(piece, *found)
+    return found
+
+
+@lru_cache(maxsize=65536)
+def _find(piece: str) -> Match | tuple[PlaceHit, bool] | None:
+    """What :func:`_lookup` finds, kept per piece (lists repeat the same names)."""
     k = key(piece)
     if k in name_keys():
         code, method = name_keys()[k]
@@ -65,9 +75,9 @@ def _lookup(piece: str) -> Item | None:
         return Match(piece, code, method)
     hit, near = place_hit(piece), variant_hit(piece)
     if hit is not None and not (near and set(near.codes) > set(hit.codes)):
-        return _PlaceRef(piece, hit, variant=False)
+        return hit, False
     # a variant spelling of names in other provinces ("Samrong": Samraong) competes with it
-    return None if near is None else _PlaceRef(piece, near, variant=hit is None)
+    return None if near is None else (near, hit is None)
 
 
 def _scan(fragment: str) -> list[Item]:
@@ -114,8 +124,13 @@ def _lookup_khmer(fragment: str) -> list[tuple[str, str, str]]:
     return [(k, code, method) for _, k, code, method in sorted(found)]
 
 
-def _leftover(text: str) -> list[Item]:
+@lru_cache(maxsize=65536)
+def _leftover(text: str) -> tuple[Match | Unplaced, ...]:
     """A run of tokens that is no known name: Khmer scan, fuzzy match or abstain."""
+    return tuple(_read_leftover(text))
+
+
+def _read_leftover(text: str) -> list[Match | Unplaced]:
     text = text.strip(" .()[]'\"")
     k = key(text)
     if not k:
@@ -142,10 +157,26 @@ def _place_choices() -> tuple[list[str], list[str]]:
     return [spaced(n) for n in latin_["name"]], list(latin_["name"])
 
 
-def _place_rival(text: str, code: str, score: float) -> str | None:
-    """A place in another province that the text is at least as close to, described."""
+@lru_cache(maxsize=1024)
+def _choices_of_length(lo: int, hi: int) -> tuple[list[str], list[str]]:
+    """The place choices from ``lo`` to ``hi`` characters long, in their order."""
     names, official = _place_choices()
-    best = process.extractOne(spaced(text), names, scorer=fuzz.ratio, score_cutoff=score)
+    keep = [i for i, n in enumerate(names) if lo <= len(n) <= hi]
+    return [names[i] for i in keep], [official[i] for i in keep]
+
+
+def _place_rival(text: str, code: str, score: float) -> str | None:
+    """A place in another province that the text is at least as close to, described.
+
+    ``fuzz.ratio`` is at most ``100 * (1 - |a - b| / (a + b))`` for lengths ``a`` and
+    ``b``, so only names of a length that can reach ``score`` are compared (same result).
+    """
+    query = spaced(text)
+    slack = 1 - score / 100
+    lo = math.ceil(len(query) * (1 - slack) / (1 + slack) - 1e-9)
+    hi = math.floor(len(query) * (1 + slack) / (1 - slack) + 1e-9) if slack < 1 else 10 ** 6
+    names, official = _choices_of_length(lo, hi)
+    best = process.extractOne(query, names, scorer=fuzz.ratio, score_cutoff=score)
     if best is None:
         return None
     hit = place_hit(official[best[2]])
@@ -195,7 +226,7 @@ def _resolve_list(text: str, parens: list[str], work: _Work) -> list[Item]:
         elif not refs and any(isinstance(m, Unplaced) for m in own):
             whole = _leftover(frag)  # "Odar Meanchey": one misspelt name, not two pieces
             if len(whole) == 1 and isinstance(whole[0], Match):
-                own = whole
+                own = list(whole)
         for n in refs:
             own = own + _qualify(own, _resolve_list(parens[n], parens, work), work)
         out.extend(own)

@@ -15,9 +15,12 @@ Examples
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import cache
+from importlib import resources
 from typing import Final
 
 import pandas as pd
@@ -28,12 +31,16 @@ from coverage.settings import PLACE_MIN_LETTERS
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MEF_FILES", "PlaceHit", "places", "place_hit", "variant_hit", "layer_district"]
+__all__ = ["MEF_FILES", "INDEX_FILE", "PlaceHit", "places", "place_hit", "variant_hit",
+           "build_index", "layer_district"]
 
 MEF_FILES: Final = {"district": "mef/CambodiaDistrictList2025.csv",
                     "commune": "mef/CambodiaCommuneList2025.csv"}
 LEVEL_RANK: Final = {"district": 0, "town": 1, "commune": 2}
 _KHMER_ADMIN: Final = ("ស្រុក", "ខណ្ឌ", "ក្រុង", "ឃុំ", "សង្កាត់")
+#: The place lookups, prebuilt by ``tools/build_place_index.py`` from the files below.
+INDEX_FILE: Final = "place_index.json"
+INDEX_SOURCES: Final = ("provinces.csv", "aliases.csv", *MEF_FILES.values())
 
 
 def _mef_rows() -> list[tuple[str, str, str, str, str]]:
@@ -167,17 +174,62 @@ def _index(keys: list[str]) -> dict[str, PlaceHit]:
     return {k: _hit(rows) for k, rows in groups.items()}
 
 
-@cache
-def _exact_index() -> dict[str, PlaceHit]:
-    return _index(list(places()["key"]))
-
-
-@cache
 def _variant_index() -> dict[str, PlaceHit]:
     """Variant keys of the place names, except those of a province name (left to fuzzing)."""
     provinces_ = {variant_key(k) for k in name_keys()}
     index = _index([variant_key(n) for n in places()["name"]])
     return {k: v for k, v in index.items() if k not in provinces_}
+
+
+def _digests() -> dict[str, str]:
+    """SHA-256 of each data file the place lookups are built from, and of the rules that
+    turn names into keys (``coverage/places/text.py``: a new romanisation fold changes them)."""
+    data = resources.files("coverage") / "data"
+    out = {name: hashlib.sha256((data / name).read_bytes()).hexdigest() for name in INDEX_SOURCES}
+    rules = resources.files("coverage") / "places" / "text.py"
+    out["places/text.py"] = hashlib.sha256(rules.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+    return out
+
+
+def build_index() -> dict:
+    """The exact and variant place lookups as plain data, with the digests of their sources.
+
+    What ``tools/build_place_index.py`` writes to ``coverage/data/place_index.json``.
+
+    Examples
+    --------
+    >>> index = build_index()
+    >>> index["exact"]["puok"][:3]
+    ['Puok', ['17'], '17']
+    """
+    def plain(index: dict[str, PlaceHit]) -> dict[str, list]:
+        return {k: json.loads(json.dumps(astuple(hit))) for k, hit in sorted(index.items())}
+
+    return {"sources": _digests(), "exact": plain(_index(list(places()["key"]))),
+            "variant": plain(_variant_index())}
+
+
+@cache
+def _indexes() -> dict[str, dict[str, list]]:
+    """The prebuilt lookups; rebuilt here (slower, same result) when a source file changed."""
+    path = resources.files("coverage") / "data" / INDEX_FILE
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        index = None
+    if index is None or index.get("sources") != _digests():
+        log.info("%s is missing or older than its sources: building the place lookups "
+                 "(run tools/build_place_index.py to prebuild them)", INDEX_FILE)
+        index = build_index()
+    return index
+
+
+def _lookup(index: str, k: str) -> PlaceHit | None:
+    found = _indexes()[index].get(k)
+    if found is None:
+        return None
+    name, codes, code, districts, reason, note = found
+    return PlaceHit(name, tuple(codes), code, tuple((c, d) for c, d in districts), reason, note)
 
 
 def _strip_khmer_admin(k: str) -> str:
@@ -198,8 +250,7 @@ def place_hit(text: str) -> PlaceHit | None:
     True
     """
     k = key(text)
-    index = _exact_index()
-    return index.get(k) or index.get(_strip_khmer_admin(k))
+    return _lookup("exact", k) or _lookup("exact", _strip_khmer_admin(k))
 
 
 def variant_hit(text: str) -> PlaceHit | None:
@@ -213,7 +264,7 @@ def variant_hit(text: str) -> PlaceHit | None:
     k = variant_key(text)
     if KHMER.search(text):
         k = _strip_khmer_admin(k)
-    return _variant_index().get(k)
+    return _lookup("variant", k)
 
 
 @cache

@@ -10,6 +10,7 @@ import logging
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from coverage.errors import RecordsError
 from coverage.places import province_label, provinces, resolve_place, to_frame
@@ -108,34 +109,61 @@ def _site_table(base: pd.DataFrame, lon: pd.Series, lat: pd.Series,
     return served, unresolved, has
 
 
-def _expand(base: pd.DataFrame, codes: np.ndarray, table: pd.DataFrame) -> pd.DataFrame:
-    """Join ``table`` (rows keyed by ``_k``, sorted) to the records whose area has code ``_k``.
-
-    A vectorised one-to-many join that keeps record order and the order of ``table``.
-    """
-    counts = np.bincount(table["_k"].to_numpy(dtype=np.int64), minlength=codes.max(initial=-1) + 1)
+def _rows(codes: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(record position, table row) of a one-to-many join of records to a table keyed by
+    ``_k`` (sorted), in record order then table order (vectorised)."""
+    counts = np.bincount(keys, minlength=codes.max(initial=-1) + 1)
     counts = np.append(counts, 0)  # code -1: missing area text
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     per_record = counts[codes]
     rec = np.repeat(np.arange(len(codes)), per_record)
     first_out = np.concatenate([[0], np.cumsum(per_record)[:-1]])
     row = np.repeat(starts[codes] - first_out, per_record) + np.arange(per_record.sum())
+    return rec, row
+
+
+def _expand(base: pd.DataFrame, codes: np.ndarray, table: pd.DataFrame) -> pd.DataFrame:
+    """Join ``table`` (rows keyed by ``_k``, sorted) to the records whose area has code ``_k``.
+
+    A vectorised one-to-many join that keeps record order and the order of ``table``.
+    """
+    rec, row = _rows(codes, table["_k"].to_numpy(dtype=np.int64))
     out = base.iloc[rec].reset_index(drop=True)
     for col in table.columns.drop("_k"):
         out[col] = table[col].array.take(row)  # keeps categorical columns categorical
     return out
 
 
-def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate served parts, keeping :data:`CATEGORICAL` columns categorical."""
-    if len(parts) == 1:
-        return parts[0]
-    parts = [p.copy(deep=False) for p in parts]
+def _drop_unused(values: pd.Categorical) -> pd.Categorical:
+    """``remove_unused_categories`` by counting codes instead of sorting them."""
+    codes = np.asarray(values.codes, dtype=np.int64)
+    used = np.bincount(codes[codes >= 0], minlength=len(values.categories)) > 0
+    if used.all():
+        return values
+    remap = np.append(np.cumsum(used) - 1, -1)  # code -1 (missing) stays -1
+    return pd.Categorical.from_codes(remap[codes], categories=values.categories[used])
+
+
+def _assemble(base: pd.DataFrame, text: pd.DataFrame, sites: pd.DataFrame | None,
+              names: pd.Series) -> pd.DataFrame:
+    """The served table, built once: text rows (``_order`` + placed columns) and site rows
+    merged in record order, then province code, then basis."""
+    parts = [text] if sites is None else [text, sites]
+    rec = np.concatenate([p["_order"].to_numpy(np.int64) for p in parts])
+    key = rec * 128 + np.concatenate([p["_code"].to_numpy(np.int64) * 4
+                                      + p["_basis"].to_numpy(np.int64) for p in parts])
+    order = np.argsort(key, kind="stable") if (np.diff(key) < 0).any() else None
+    pick = rec if order is None else rec[order]
+    served = base.iloc[pick].reset_index(drop=True)
     for col in CATEGORICAL:
-        cats = sorted(set().union(*(set(pd.Series(p[col]).dropna().unique()) for p in parts)))
-        for p in parts:
-            p[col] = pd.Categorical(p[col], categories=cats)
-    return pd.concat(parts, ignore_index=True)
+        ours = text[col].array
+        values = ours if sites is None else union_categoricals(
+            [ours, pd.Categorical(sites[col].astype(ours.categories.dtype))],
+            sort_categories=True)
+        values = values if sites is None else _drop_unused(values)  # rows of conflicts are gone
+        served[col] = values if order is None else values.take(order)
+    served["province"] = served["province_code"].map(names)
+    return served[list(SERVED_COLUMNS)]
 
 
 def _in_order(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -148,6 +176,23 @@ def _in_order(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+def _label_of(code: str) -> str:
+    return province_label(code)
+
+
+def _labels_per_record(rows: pd.DataFrame) -> pd.Series:
+    """Per ``_order``: its distinct province labels in order of appearance, comma-joined."""
+    pairs = pd.DataFrame({"_order": rows["_order"].to_numpy(),
+                          "code": rows["province_code"].astype(str).to_numpy()}).drop_duplicates()
+    pairs = pairs.sort_values("_order", kind="stable")
+    labels = pairs["code"].map({c: _label_of(c) for c in pairs["code"].unique()}).tolist()
+    order = pairs["_order"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, order[1:] != order[:-1]]) if len(order) else np.array([], int)
+    ends = np.r_[starts[1:], len(order)]
+    return pd.Series([", ".join(labels[a:b]) for a, b in zip(starts, ends)],
+                     index=pd.Index(order[starts], name="_order"), dtype=object)
+
+
 def _text_against_site(text: pd.DataFrame, sites: pd.DataFrame,
                        frame: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Drop the text's provinces of records whose site lies elsewhere; report each conflict.
@@ -156,28 +201,30 @@ def _text_against_site(text: pd.DataFrame, sites: pd.DataFrame,
     lies in none of them is served where the site is: the coordinates are the more precise
     claim. The conflict is reported as an unresolved row naming both.
     """
-    named = text[text["basis"].astype(object) == "named"]
-    site_code = sites.drop_duplicates("_order").set_index("_order")["province_code"].astype(str)
-    both = named[named["_order"].isin(site_code.index)]
-    if both.empty:
+    first_site = sites.drop_duplicates("_order")
+    site_code = first_site.set_index("_order")["province_code"].astype(str)
+    order = text["_order"].to_numpy(np.int64)
+    n = int(max(order.max(initial=-1), first_site["_order"].max() if len(first_site) else -1)) + 1
+    site_of = np.full(n, -1, dtype=np.int64)  # per record: its site's province (int code)
+    site_of[first_site["_order"].to_numpy(np.int64)] = first_site["_code"].to_numpy(np.int64)
+    named = (text["basis"] == "named").to_numpy(dtype=bool) & (site_of[order] >= 0)
+    if not named.any():
         return text, pd.DataFrame(columns=["_order", "record_id", "fragment", "reason"])
-    agrees = both["province_code"].astype(str).to_numpy() == site_code.reindex(
-        both["_order"]).to_numpy()
-    ok = pd.Series(agrees).groupby(both["_order"].to_numpy()).any()
-    clash = ok.index[~ok.to_numpy()]
-    rows = both[both["_order"].isin(clash)]
-    said = rows.groupby("_order")["province_code"].agg(
-        lambda c: ", ".join(province_label(x) for x in dict.fromkeys(c.astype(str))))
-    lies = site_code.reindex(said.index).map(province_label)
+    agrees = np.zeros(n, dtype=bool)
+    agrees[order[named & (text["_code"].to_numpy(np.int64) == site_of[order])]] = True
+    drop = named & ~agrees[order]  # named rows of records none of whose provinces has the site
+    rows = text[drop]
+    said = _labels_per_record(rows)
+    lies = site_code.reindex(said.index).map(_label_of)
     first = rows.drop_duplicates("_order").set_index("_order")
+    ids = first_site.set_index("_order")["record_id"]
     conflicts = pd.DataFrame({
-        "_order": said.index, "record_id": first.loc[said.index, "record_id"].to_numpy(),
+        "_order": said.index, "record_id": ids.reindex(said.index).to_numpy(),
         "fragment": first.loc[said.index, "fragment"].astype(str).to_numpy(),
         "reason": [f"conflict: the text names {a} but the site lies in {b}; served where "
                    "the site is" for a, b in zip(said, lies)]})
     log.info("%d records: place text and site disagree (served where the site is)", len(said))
-    keep = ~(text["_order"].isin(clash) & (text["basis"].astype(object) == "named")).to_numpy()
-    return text[keep], conflicts
+    return text[~drop], conflicts
 
 
 def resolve_records(records: RecordsSheet | pd.DataFrame, frame: str | None = None, *,
@@ -252,26 +299,24 @@ def resolve_records(records: RecordsSheet | pd.DataFrame, frame: str | None = No
     codes, texts = pd.factorize(records["area_text"].to_numpy(), sort=False)
     texts = pd.Index([t if isinstance(t, str) else "" for t in texts])
     placed, unplaced = _area_table(texts, frame, spread)
-    served = _expand(base, codes, placed)
+    rec, row = _rows(codes, placed["_k"].to_numpy(dtype=np.int64))
+    text = pd.DataFrame({"_order": rec, **{c: placed[c].array.take(row)
+                                           for c in (*CATEGORICAL, "_code", "_basis")}})
     unresolved = _expand(base[["_order", "record_id"]], codes, unplaced)
     blank = np.append(texts.str.strip() == "", True)  # code -1 (missing) is blank too
     has_area = ~blank[codes]
     has_site = np.zeros(n, dtype=bool)
-    parts_served, parts_unresolved = [served], [unresolved]
+    site_served, parts_unresolved = None, [unresolved]
     if "lon" in records.columns and "lat" in records.columns:
         lon = pd.to_numeric(records["lon"], errors="coerce").astype(float)
         lat = pd.to_numeric(records["lat"], errors="coerce").astype(float)
         site_served, site_unresolved, has_site = _site_table(base, lon, lat, frame)
-        served, conflicts = _text_against_site(served, site_served, frame)
-        parts_served = [served, site_served]
+        text, conflicts = _text_against_site(text, site_served, frame)
         parts_unresolved += [site_unresolved, conflicts]
     nothing = base.loc[~has_area & ~has_site, ["_order", "record_id"]]
     parts_unresolved.append(nothing.assign(fragment="", reason=NO_PLACE))
 
-    names = provinces(frame).set_index("code")["name"]
-    served = _in_order(_concat(parts_served), ["_order", "_code", "_basis"])
-    served["province"] = served["province_code"].map(names)
-    served = served[list(SERVED_COLUMNS)]
+    served = _assemble(base, text, site_served, provinces(frame).set_index("code")["name"])
     unresolved = _in_order(pd.concat(parts_unresolved, ignore_index=True), ["_order"])
     unresolved = unresolved[list(UNRESOLVED_COLUMNS)].astype(str)
     log.info("resolve_records (frame %s): %d records, %d served rows, %d unresolved rows",

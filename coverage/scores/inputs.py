@@ -8,6 +8,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from coverage.boundaries.population import load_population
 from coverage.errors import NeedError, RecordsError
 from coverage.places import normalise_code, province_code, provinces as frame_provinces
 from coverage.records.schema import BASES, LOCAL_BASES
@@ -77,7 +78,6 @@ def province_table(frame: str, provinces) -> pd.DataFrame:
 
 def census(frame: str, table: pd.DataFrame) -> pd.Series:
     """The 2008 census population of the provinces in ``table``."""
-    from coverage.boundaries import load_population
 
     pop = load_population(frame)
     return pop.set_index(pop["province_code"].map(_code))["population"].reindex(table["code"])
@@ -203,6 +203,27 @@ def _factorize(values: pd.Series, clean, sort: bool = False) -> tuple[np.ndarray
     return remap[raw_codes], np.asarray(uniques, dtype=object)
 
 
+def _runs(*columns: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Rows starting a run of equal values in every column, and each row's run number.
+
+    A served table repeats a record's id and institution on consecutive rows (one row per
+    province), so factorising the run heads and indexing back gives the codes of
+    factorising every row, in a fraction of the time.
+
+    Examples
+    --------
+    >>> heads, run = _runs(pd.Series(["a", "a", "b", "a"]), pd.Series(["x", "x", "x", "x"]))
+    >>> heads.tolist(), run.tolist()
+    ([0, 2, 3], [0, 0, 1, 2])
+    """
+    starts = np.zeros(len(columns[0]), dtype=bool)
+    starts[:1] = True
+    for col in columns:
+        values = col.to_numpy(dtype=object, na_value=None)
+        starts[1:] |= np.asarray(values[1:] != values[:-1], dtype=bool)
+    return np.flatnonzero(starts), np.cumsum(starts) - 1
+
+
 def check_served(served: pd.DataFrame, codes: set[str]) -> tuple[pd.DataFrame, np.ndarray]:
     """Validate the served table and add integer codes for the vectorised core."""
     missing = [c for c in SCORED_COLUMNS if c not in served.columns]
@@ -242,9 +263,12 @@ def check_served(served: pd.DataFrame, codes: set[str]) -> tuple[pd.DataFrame, n
     sidx[ok] = gs[g_int[ok], s_arr[ok].astype(int)]
     fail(given & np.isnan(sidx), "service_id",
          "no such service type in the taxonomy for this group")
-    inst_codes, inst_uniques = _factorize(df["institution"], text, sort=True)
+    heads, run = _runs(df["record_id"], df["institution"])
+    inst_codes, inst_uniques = _factorize(df["institution"].iloc[heads], text, sort=True)
+    inst_codes = inst_codes[run]
     fail(inst_codes < 0, "institution", "institution is empty")
-    rec_codes, rec_uniques = pd.factorize(df["record_id"], use_na_sentinel=True)
+    rec_codes, rec_uniques = pd.factorize(df["record_id"].iloc[heads], use_na_sentinel=True)
+    rec_codes = rec_codes[run]
     empty = np.flatnonzero(np.asarray(rec_uniques, dtype=object) == "")
     rec_codes = np.where(np.isin(rec_codes, empty), -1, rec_codes)  # ids are compared as given
     fail(rec_codes < 0, "record_id", "record_id is empty")
@@ -258,12 +282,15 @@ def check_served(served: pd.DataFrame, codes: set[str]) -> tuple[pd.DataFrame, n
     pidx = np.where(local, pos[pc_codes], -1)
     fail(local & (pidx < 0), "province_code",
          "a named or site row must carry a province code of the frame scored")
+    # new arrays, one dtype each: nothing to copy or stack into blocks
     out = pd.DataFrame({
-        "record_id": df["record_id"], "group_id": g_int, "service_id": df["service_id"],
+        "record_id": df["record_id"], "group_id": g_int.astype(np.int8),
+        "service_id": df["service_id"],
         "institution": pd.Categorical.from_codes(inst_codes, categories=list(inst_uniques)),
         "province_code": pc,
-        "basis": basis, "_sidx": sidx, "_inst": inst_codes, "_rec": rec_codes,
-        "_pidx": pidx, "_local": local})
+        "basis": basis, "_sidx": sidx, "_inst": inst_codes.astype(np.int32),
+        "_rec": rec_codes.astype(np.int64), "_pidx": pidx.astype(np.int16), "_local": local},
+        copy=False)
     return out, inst_uniques
 
 

@@ -36,10 +36,10 @@ def _compute(served: pd.DataFrame, institutions: np.ndarray, prov: pd.DataFrame,
     n_k = n_s + n_g  # claim code: a service index, or n_s + group index for a group-level claim
     n_inst = max(len(institutions), 1)
     sid = served["_sidx"].to_numpy(float)
-    claim = np.where(np.isnan(sid), n_s + served["group_id"].to_numpy() - 1,
+    claim = np.where(np.isnan(sid), n_s + served["group_id"].to_numpy(np.int64) - 1,
                      np.nan_to_num(sid)).astype(np.int64)
-    inst, rec = served["_inst"].to_numpy(), served["_rec"].to_numpy()
-    local, pidx = served["_local"].to_numpy(), served["_pidx"].to_numpy()
+    inst, rec = served["_inst"].to_numpy(np.int64), served["_rec"].to_numpy(np.int64)
+    local, pidx = served["_local"].to_numpy(bool), served["_pidx"].to_numpy(np.int64)
     n_rec = int(rec.max()) + 1 if len(rec) else 1
     rec_claim = np.full(n_rec, -1, dtype=np.int64)
     rec_claim[rec] = claim
