@@ -53,34 +53,56 @@ DISTRICT_SERVICE_COLUMNS = ("district_code", "district", "province_code", "group
                             "nationwide")
 
 
-def _claims(served: pd.DataFrame) -> pd.DataFrame:
-    """Served rows with one row per service type (a group-level claim names every type)."""
-    svc = services_table()[["group_id", "service_id"]]
-    s = served.assign(
-        group_id=served["group_id"].astype(int),
-        service_id=pd.array(served["service_id"], dtype="Int64"),
-        basis=served["basis"].astype(str), province_code=served["province_code"].astype(str),
-        district_code=served["district_code"].astype(object).fillna("").astype(str),
-        institution=served["institution"].astype(str), record_id=served["record_id"].astype(str))
-    whole = s[s["service_id"].isna()].drop(columns="service_id").merge(svc, on="group_id")
-    typed = s[s["service_id"].notna()].astype({"service_id": int})
-    cols = ["record_id", "group_id", "service_id", "institution", "province_code",
-            "district_code", "basis"]
-    return pd.concat([typed[cols], whole[cols]], ignore_index=True)
+def _distinct(served: pd.DataFrame, mask: np.ndarray, cols: list[str]) -> pd.DataFrame:
+    """Distinct values of ``cols`` among the rows in ``mask``, found on integer codes first
+    (millions of served rows reduce to a few thousand before any text is touched)."""
+    codes, uniques = [], []
+    for col in cols:
+        c, u = pd.factorize(served[col].to_numpy()[mask], use_na_sentinel=True)
+        codes.append(c.astype(np.int64) + 1)
+        uniques.append(np.append(np.array([None], dtype=object), np.asarray(u, dtype=object)))
+    key = np.zeros(int(mask.sum()), dtype=np.int64)
+    for c, u in zip(codes, uniques):
+        key = key * len(u) + c
+    _, first = np.unique(key, return_index=True)
+    return pd.DataFrame({col: u[c[first]] for col, c, u in zip(cols, codes, uniques)})
 
 
-def _presence(claims: pd.DataFrame, districts: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Distinct (district, group, type, institution) by how the institution reaches it."""
-    local = claims["basis"].isin(LOCAL_BASES)
+def _claims(served: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Distinct claims by how they reach a district, one row per service type (a
+    group-level claim names every type of its group)."""
+    basis = served["basis"].astype(object).to_numpy() if not isinstance(
+        served["basis"].dtype, pd.CategoricalDtype) else np.asarray(served["basis"])
+    district = served["district_code"].astype(object).fillna("").to_numpy()
+    local = np.isin(basis, LOCAL_BASES)
+    has_district = district != ""
     keys = ["group_id", "service_id", "institution"]
-    in_district = claims[local & (claims["district_code"] != "")]
-    in_district = in_district[["district_code", *keys]].drop_duplicates()
-    whole_province = claims[local & (claims["district_code"] == "")]
-    whole_province = whole_province[["province_code", *keys]].drop_duplicates().merge(
+    parts = {
+        "local": _distinct(served, local & has_district, ["district_code", *keys, "record_id"]),
+        "province": _distinct(served, local & ~has_district, ["province_code", *keys]),
+        "nationwide": _distinct(served, basis == "nationwide", keys),
+    }
+    svc = services_table()[["group_id", "service_id"]]
+    out = {}
+    for name, table in parts.items():
+        table = table.assign(group_id=table["group_id"].astype(int),
+                             institution=table["institution"].astype(str))
+        given = table["service_id"].notna()
+        whole = table[~given].drop(columns="service_id").merge(svc, on="group_id")
+        typed = table[given].astype({"service_id": int})
+        out[name] = pd.concat([typed, whole[typed.columns]], ignore_index=True)
+    return out
+
+
+def _presence(claims: dict[str, pd.DataFrame], districts: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Distinct (district, group, type, institution) by how the institution reaches it."""
+    keys = ["group_id", "service_id", "institution"]
+    local = claims["local"][["district_code", *keys]].drop_duplicates()
+    province = claims["province"].astype({"province_code": str}).merge(
         districts[["district_code", "province_code"]], on="province_code")[["district_code", *keys]]
-    nationwide = claims[claims["basis"] == "nationwide"][keys].drop_duplicates()
-    nationwide = districts[["district_code"]].merge(nationwide, how="cross")
-    return {"local": in_district, "province": whole_province, "nationwide": nationwide}
+    nationwide = districts[["district_code"]].merge(claims["nationwide"][keys].drop_duplicates(),
+                                                    how="cross")
+    return {"local": local, "province": province, "nationwide": nationwide}
 
 
 def _levels(presence: dict[str, pd.DataFrame], districts: pd.DataFrame, w_nat: float,
@@ -99,8 +121,7 @@ def _levels(presence: dict[str, pd.DataFrame], districts: pd.DataFrame, w_nat: f
                                 "_nationwide": "nationwide"})
 
 
-def _counts(presence: dict[str, pd.DataFrame], claims: pd.DataFrame,
-            districts: pd.DataFrame) -> pd.DataFrame:
+def _counts(presence: dict[str, pd.DataFrame], local: pd.DataFrame) -> pd.DataFrame:
     """Distinct institutions (local, province-wide, nationwide only) and records per district × group."""
     frames = []
     seen = None
@@ -112,7 +133,6 @@ def _counts(presence: dict[str, pd.DataFrame], claims: pd.DataFrame,
         seen = pairs if seen is None else pd.concat([seen, pairs])
         frames.append(pairs.groupby(["district_code", "group_id"]).size().rename(
             f"providers_{name}"))
-    local = claims[claims["basis"].isin(LOCAL_BASES) & (claims["district_code"] != "")]
     records = local[["district_code", "group_id", "record_id"]].drop_duplicates()
     frames.append(records.groupby(["district_code", "group_id"]).size().rename("records"))
     return pd.concat(frames, axis=1)
@@ -152,9 +172,9 @@ def district_tables(served: pd.DataFrame, frame: str, *, nationwide_weight: floa
     overall = groups.groupby("district_code", sort=True).agg(
         coverage=("coverage", "mean"), services_total=("services_total", "sum")).reset_index()
     table = pd.concat([overall.assign(group_id=0), groups], ignore_index=True)
-    counts = _counts(presence, claims, districts)
+    counts = _counts(presence, claims["local"])
     counts_all = _counts({k: v.assign(group_id=0) for k, v in presence.items()},
-                         claims.assign(group_id=0), districts)
+                         claims["local"].assign(group_id=0))
     table = table.merge(pd.concat([counts, counts_all]).reset_index(),
                         on=["district_code", "group_id"], how="left")
     for col in ("records", "providers_local", "providers_province", "providers_nationwide"):
