@@ -35,7 +35,8 @@ import pandas as pd
 
 from coverage.errors import InputError
 from coverage.maps.classes import METRICS as MAP_METRICS
-from coverage.settings import FRAMES, MIN_COUNT, NATIONWIDE_WEIGHT, TOP_N
+from coverage.settings import (FRAMES, LEVELS, MIN_COUNT, NATIONWIDE_WEIGHT, PROVINCE_WEIGHT,
+                               TOP_N)
 from coverage.taxonomy import GROUPS
 
 log = logging.getLogger("coverage.cli")  # also when run as python -m coverage.cli
@@ -99,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: on for the forum's records)")
     run.add_argument("--nationwide-weight", type=float, default=NATIONWIDE_WEIGHT, metavar="W",
                      help="weight of a nationwide offer in each province, 0 to 1 (default 0.5)")
+    run.add_argument("--level", choices=LEVELS, default="province",
+                     help="'district' also scores the 197 districts of 2014: "
+                          "coverage_by_district.csv, district maps and a report section")
+    run.add_argument("--province-weight", type=float, default=PROVINCE_WEIGHT, metavar="W",
+                     help="with --level district: weight of a claim naming only the province "
+                          f"(default {PROVINCE_WEIGHT})")
     run.add_argument("--min-count", type=int, default=MIN_COUNT, metavar="K",
                      help="suppress published counts below K (default 1: no suppression)")
     run.add_argument("--formats", default="png", metavar="LIST",
@@ -186,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """``kh-coverage run``: score, map and report into ``--out``, atomically."""
     from coverage.maps import save_maps
+    from coverage.maps.districts import save_district_maps
     from coverage.outputs import atomic_dir, check_out, write_tables
     from coverage.report import write_report
     from coverage.scores import analyze
@@ -202,7 +210,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         result = analyze(records, frame=args.frame, provinces=args.boundaries, need=args.need,
                          nationwide_weight=args.nationwide_weight, min_count=args.min_count,
-                         spread=args.spread)
+                         spread=args.spread, level=args.level,
+                         province_weight=args.province_weight)
     except ValueError as err:
         if isinstance(err, InputError):
             raise
@@ -213,6 +222,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                      record_level=args.record_level_tables)
         step("tables")
         save_maps(result, tmp / "maps", formats=formats, metrics=metrics)
+        if result.by_district is not None:
+            save_district_maps(result, tmp / "maps",
+                               metrics=[m for m in metrics if m in ("coverage", "gap")])
         step("maps")
         write_report(result, tmp / "report.html", title=args.title, maps_dir=tmp / "maps")
         step("report")

@@ -98,6 +98,8 @@ def write_tables(result: CoverageResult, records: RecordsSheet, folder: Path, *,
               "coverage_by_service.csv": format_suppressed(result.by_service, k)}
     if result.totals is not None:
         tables["counts_by_reason.csv"] = format_suppressed(result.totals, k)
+    if result.by_district is not None:   # counts blank (withheld) when min_count > 1
+        tables["coverage_by_district.csv"] = result.by_district
     if k == 1 or record_level:
         if k > 1:
             log.warning("--record-level-tables: %s list every record; they give back every "

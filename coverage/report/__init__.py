@@ -31,6 +31,7 @@ from typing import Mapping
 import pandas as pd
 
 from coverage.report import sections
+from coverage.report.districts import district_section
 from coverage.report.findings import default_findings, records_findings
 from coverage.report.summary import Finding, build_findings
 from coverage.report.html import STYLE, escape
@@ -107,6 +108,7 @@ def render_report(result: CoverageResult, *, title: str | None = None,
         sections.interactive_section(result),
         sections.maps_section(result, maps_dir),
         sections.ranking_section(result, min_count),
+        *([district_section(result, maps_dir)] if result.by_district is not None else []),
         sections.findings_section(findings),
         sections.unresolved_section(result, min_count),
         sections.method_section(),

@@ -37,7 +37,7 @@ from coverage.scores.method import RANK_DECIMALS
 from coverage.taxonomy import groups_table, services_table
 
 __all__ = ["DISTRICT_COLUMNS", "DISTRICT_SERVICE_COLUMNS", "DISTRICT_COUNT_COLUMNS",
-           "district_tables"]
+           "district_tables", "district_sensitivity"]
 
 #: ``by_district``: one row per district × group (0 = all groups).
 DISTRICT_COLUMNS = ("district_code", "district", "province_code", "province", "group_id",
@@ -193,3 +193,38 @@ def district_tables(served: pd.DataFrame, frame: str, *, nationwide_weight: floa
     return (table[list(DISTRICT_COLUMNS)].reset_index(drop=True),
             by_service[list(DISTRICT_SERVICE_COLUMNS)].reset_index(drop=True))
 
+
+
+def district_sensitivity(served: pd.DataFrame, frame: str, *,
+                         nationwide_weights=(0.0, 0.5, 1.0), province_weights=(0.5, 0.75, 1.0),
+                         n: int = 5) -> pd.DataFrame:
+    """How each group's top-``n`` districts move with both weights.
+
+    Returns one row per weight pair × group × district in that pair's top ``n`` (districts
+    with a gap only), with ``robust``: True when the district is in the group's top ``n``
+    at every weight pair at which the group has a gap somewhere.
+
+    Examples
+    --------
+    >>> from coverage.scores import analyze
+    >>> table = district_sensitivity(analyze(level="district").served, "2010", n=3)
+    >>> sorted(table["province_weight"].unique().tolist())
+    [0.5, 0.75, 1.0]
+    """
+    parts = []
+    for w_nat in nationwide_weights:
+        for w_prov in province_weights:
+            table, _ = district_tables(served, frame, nationwide_weight=w_nat,
+                                       province_weight=w_prov)
+            top = table[table["gap_rank"].notna() & (table["gap_rank"] <= n)]
+            parts.append(top[["group_id", "group", "gap_rank", "district_code", "district",
+                              "province", "coverage", "gap"]].assign(
+                nationwide_weight=float(w_nat), province_weight=float(w_prov)))
+    out = pd.concat(parts, ignore_index=True)
+    pairs = out.groupby("group_id")[["nationwide_weight", "province_weight"]].apply(
+        lambda d: len(d.drop_duplicates()))
+    seen = out.groupby(["group_id", "district_code"])[["nationwide_weight", "province_weight"]
+                                                      ].apply(lambda d: len(d.drop_duplicates()))
+    out["robust"] = [seen[(g, d)] == pairs[g] for g, d in zip(out["group_id"], out["district_code"])]
+    return out.sort_values(["group_id", "nationwide_weight", "province_weight", "gap_rank"],
+                           kind="mergesort").reset_index(drop=True)

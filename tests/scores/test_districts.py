@@ -74,3 +74,20 @@ def test_min_count_withholds_district_counts(tmp_path):
     bd = analyze(path, level="district", min_count=5).by_district
     assert bd["providers_local"].isna().all() and bd["records"].isna().all()
     assert bd["coverage"].notna().all()
+
+
+def test_cli_level_district_writes_table_maps_and_report(tmp_path):
+    from coverage.cli import main
+
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(SHEET, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(sheet), "--out", str(out), "--level", "district", "--quiet",
+                 "--metrics", "gap"]) == 0
+    table = pd.read_csv(out / "coverage_by_district.csv", dtype={"district_code": str,
+                                                                  "province_code": str})
+    legal = table[(table["group_id"] == 5) & (table["province_code"] == "02")]
+    assert len(legal) == 14 and (legal["coverage"] == 0.75).all()
+    assert (out / "maps" / "districts_gap.png").stat().st_size > 50_000
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="districts"' in html and "1 of 2 records with local presence name a district" in html
