@@ -317,7 +317,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 def _text_table(table: pd.DataFrame, width: int = 36) -> str:
     """The review table for a terminal: left-aligned, long texts cut, repeats blanked."""
-    shown = table.astype(object).where(table.notna(), "").astype(str).map(printable)
+    shown = table.astype(object).where(table.notna(), "").astype(str).apply(
+        lambda col: col.map(printable))       # DataFrame.map needs pandas 2.1
     repeat = shown["area_text"].eq(shown["area_text"].shift())
     shown.loc[repeat, ["area_text", "records"]] = ""
     shown.loc[~repeat & (table["area_text"] == ""), "area_text"] = "(blank)"

@@ -69,7 +69,7 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     for col in df.columns:
         if not pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col]):
-            df[col] = df[col].map(_safe_cell, na_action="ignore")
+            df[col] = df[col].astype(object).map(_safe_cell, na_action="ignore")
     return df
 
 

@@ -350,8 +350,9 @@ def review_table(records: RecordsSheet | pd.DataFrame, frame: str | None = None)
     frame = check_frame(frame or default_frame(""))
     texts = records["area_text"].astype("string").fillna("")
     located = _site_review(records, frame)
-    sites_only = records["record_id"].astype(str).isin(located["_record"]) & (texts.str.strip() == "")
-    texts = texts[~sites_only.to_numpy()]
+    sites_only = (records["record_id"].astype(str).isin(located["_record"]).to_numpy(dtype=bool)
+                  & (texts.str.strip() == "").to_numpy(dtype=bool, na_value=False))
+    texts = texts[~sites_only]
     uses = texts.value_counts(sort=False)
     names = _province_names(frame)
     rows = []
