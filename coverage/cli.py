@@ -92,9 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--boundaries", type=Path, metavar="FILE",
                      help="province boundary file (GeoJSON, shapefile, GeoPackage) instead of "
                           "the bundled one")
-    run.add_argument("--need", metavar="FILE|uniform",
+    run.add_argument("--need", metavar="FILE|uniform|migrants",
                      help="CSV of need per province (columns province_code or province, and "
-                          "need) instead of population, or 'uniform' (rank by coverage alone)")
+                          "need) instead of population; 'uniform' (rank by coverage alone); "
+                          "'migrants' (international migrants over 18, census 2008)")
     run.add_argument("--spread", action=argparse.BooleanOptionalAction, default=None,
                      help="on the 2013 frame, spread a 2010 'Kampong Cham' to Tbong Khmum "
                           "(default: on for the forum's records)")

@@ -20,7 +20,7 @@ import math
 from typing import Final
 
 __all__ = ["FRAMES", "PROVINCE_COUNT", "FORUM", "NATIONWIDE_WEIGHT", "PROVINCE_WEIGHT",
-           "LEVELS", "MIN_COUNT", "TOP_N", "SENSITIVITY_WEIGHTS", "DPI", "FUZZY_CUTOFF", "FUZZY_MARGIN",
+           "LEVELS", "NEEDS", "MIN_COUNT", "TOP_N", "SENSITIVITY_WEIGHTS", "DPI", "FUZZY_CUTOFF", "FUZZY_MARGIN",
            "FUZZY_MIN_LETTERS", "PLACE_MIN_LETTERS", "SCORE_DECIMALS", "default_frame",
            "check_frame", "check_weight", "check_min_count"]
 
@@ -38,6 +38,9 @@ NATIONWIDE_WEIGHT: Final = 0.5
 PROVINCE_WEIGHT: Final = 0.75
 #: The units scored: provinces always; districts (the 2014 layer) on request.
 LEVELS: Final[tuple[str, ...]] = ("province", "district")
+#: Need indicators known by name: the 2008 census population (the default), every province
+#: alike (rank by coverage alone), international migrants aged over 18 (2008 census).
+NEEDS: Final[tuple[str, ...]] = ("population", "uniform", "migrants")
 #: Counts from 1 to MIN_COUNT - 1 are withheld; 1 publishes everything.
 MIN_COUNT: Final = 1
 #: How many provinces a "top" list holds (rank tables, sensitivity, findings).

@@ -64,6 +64,14 @@ SOURCES: Final[dict[str, Source]] = {s.key: s for s in (
            "Ministry of Planning: provincial totals (on the 2013 frame, Tbong Khmum is the sum "
            "of its seven 2008 districts).",
            "published figures, cited"),
+    Source("migrants", "International migrants (need)",
+           "Need: international migrants aged over 18, NIS census 2008 (via Open Development "
+           "Cambodia)",
+           "International migrants aged over 18 by commune: NIS, General Population Census "
+           "2008 / commune data 2011, as compiled in Save Cambodia's Wildlife, Atlas of "
+           "Cambodia (2013), via Open Development Cambodia; summed to provinces and districts "
+           "(tools/build_migrants.py).",
+           "stated by the publisher as Creative Commons Public Domain"),
     Source("software", "Software",
            "kh-coverage",
            "kh-coverage, with pandas, GeoPandas, Shapely and Matplotlib.",

@@ -13,7 +13,7 @@ import pandas as pd
 
 from coverage.settings import check_frame
 
-__all__ = ["load_population", "read_population_table", "load_district_population"]
+__all__ = ["load_population", "read_population_table", "load_district_population", "load_migrants"]
 
 
 def load_population(frame: str = "2010") -> pd.DataFrame:
@@ -95,3 +95,30 @@ def load_district_population(frame: str = "2013") -> pd.DataFrame:
                          "population": table["population"].astype("int64"),
                          "population_basis": table["population_basis"]}
                         ).sort_values("district_code").reset_index(drop=True)
+
+
+def load_migrants(frame: str = "2013", level: str = "province") -> pd.Series:
+    """International migrants aged over 18 (2008 census, by commune, summed up): a need
+    indicator closer to the forum's services than population.
+
+    Source: NIS, General Population Census 2008 / commune data 2011, as compiled in Save
+    Cambodia's Wildlife, *Atlas of Cambodia* (2013), via Open Development Cambodia; built by
+    ``tools/build_migrants.py``. ``level="district"`` gives the 182 districts of the 2014
+    layer whose 2008 census district is theirs alone (others are missing).
+
+    Examples
+    --------
+    >>> m = load_migrants("2010")
+    >>> int(m.sum()), int(m["01"]), int(m["03"])
+    (224018, 52131, 17866)
+    >>> int(load_migrants("2013")["25"]) + int(load_migrants("2013")["03"])
+    17866
+    """
+    frame = check_frame(frame)
+    path = resources.files("coverage") / "data" / "migrants_2008.csv"
+    with resources.as_file(path) as p:
+        table = pd.read_csv(p, dtype={"frame": str, "code": str}, keep_default_na=False,
+                            na_values={"migrants": [""]})
+    rows = table[(table["level"] == level) & ((table["frame"] == frame) | (level == "district"))]
+    return pd.Series(rows["migrants"].to_numpy(dtype=float), index=rows["code"].to_numpy(),
+                     name="migrants").dropna()

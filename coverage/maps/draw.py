@@ -52,7 +52,7 @@ def caption(result: CoverageResult, frame: str, metric: str) -> str:
              (user_source("Boundaries", p.boundaries) if p.boundaries and frame == p.frame
               else boundary_source(frame)).caption]
     if metric == "gap":
-        parts.append(SOURCES["population"].caption if p.need == "population"
+        parts.append(SOURCES[p.need].caption if p.need in ("population", "migrants")
                      else f"Need: {p.need}")
     return "\n".join(parts)
 

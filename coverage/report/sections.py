@@ -103,7 +103,10 @@ def maps_section(result: CoverageResult, maps_dir: Path | None) -> str:
                  "province has the larger gap: much of this map is a population map"
                  if need == "population" else
                  "the same in every province, so this map shows missing services alone"
-                 if need == "uniform" else f"{need}")
+                 if need == "uniform" else
+                 "international migrants aged over 18 (2008 census): where coverage is equal, "
+                 "the province more people left for work abroad has the larger gap"
+                 if need == "migrants" else f"{need}")
     parts = ["<section id=\"maps\"><h2>Coverage maps</h2>",
              figure(_map_png(result, "coverage", maps_dir),
                      "Coverage of each service group by province: the share of the group's "

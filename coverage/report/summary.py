@@ -208,6 +208,9 @@ def caveat_findings(result: CoverageResult) -> list[Finding]:
                 "ranking follows population")
     elif p.need == "uniform":
         need = "every province is given the same need, so the ranking is by coverage alone"
+    elif p.need == "migrants":
+        need = ("need is the number of international migrants aged over 18 (2008 census), "
+                "so where coverage is equal the ranking follows migration")
     else:
         need = f"need is {p.need}"
     first = (f"Caveats: a service claimed only nationwide counts as {p.nationwide_weight:g} "

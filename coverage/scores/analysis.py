@@ -21,14 +21,15 @@ from coverage.scores.method import score_tables
 from coverage.scores.params import RunParams
 from coverage.scores.result import CoverageResult
 from coverage.scores.tables import PROVINCE_COLUMNS, SERVICE_COLUMNS
-from coverage.settings import FORUM, MIN_COUNT, NATIONWIDE_WEIGHT, PROVINCE_WEIGHT, default_frame
+from coverage.boundaries.population import load_migrants
+from coverage.settings import (FORUM, MIN_COUNT, NATIONWIDE_WEIGHT, NEEDS, PROVINCE_WEIGHT,
+                               default_frame)
 
 log = logging.getLogger(__name__)
 
 __all__ = ["analyze", "score"]
 
 #: Needs named by a word rather than given as a table.
-NAMED_NEEDS = ("population", "uniform")
 
 Need = pd.Series | pd.DataFrame | Mapping | str | os.PathLike | None
 
@@ -52,11 +53,12 @@ def analyze(records: RecordsSheet | pd.DataFrame | str | os.PathLike | None = No
         Your own boundary layer: a file (read with :func:`coverage.load_provinces`) or a
         GeoDataFrame already matched (has ``code``); it sets the provinces scored and is
         used for mapping. Default: the bundled layer of ``frame``.
-    need : "population", "uniform", Series, mapping, DataFrame or CSV path, optional
+    need : "population", "uniform", "migrants", Series, mapping, DataFrame or CSV path, optional
         Need indicator per province code (a DataFrame or CSV needs
         ``province_code`` and one numeric column). Default (or ``"population"``): 2008
         census population. ``"uniform"``: every province needs the same, so the gap
-        ranks provinces by coverage alone.
+        ranks provinces by coverage alone. ``"migrants"``: international migrants aged
+        over 18 (2008 census), the people the forum's services exist for.
     nationwide_weight : float
         Level of a service type that is only claimed nationwide, in [0, 1].
     min_count : int
@@ -111,7 +113,7 @@ def analyze(records: RecordsSheet | pd.DataFrame | str | os.PathLike | None = No
     elif provinces is not None:
         layer = "your boundary layer"
     table = province_table(frame, provinces)
-    inputs = _score_inputs(served, table, census(frame, table), need)
+    inputs = _score_inputs(served, table, census(frame, table), need, frame)
     params = RunParams(frame=frame, nationwide_weight=nationwide_weight, min_count=min_count,
                        need=inputs.need, spread=spread, records=records.name,
                        boundaries=layer, level=level, province_weight=province_weight)
@@ -155,7 +157,7 @@ def score(served: pd.DataFrame, provinces: pd.DataFrame, *, population=None, nee
         ``code`` and ``name`` of every province scored.
     population : Series, mapping or DataFrame, optional
         Population per province code (``population`` column of ``by_province``).
-    need : "population", "uniform", Series, mapping, DataFrame or CSV path, optional
+    need : "population", "uniform", "migrants", Series, mapping, DataFrame or CSV path, optional
         Need indicator; default the population.
     frame, nationwide_weight, min_count
         As in :func:`analyze`.
@@ -169,7 +171,7 @@ def score(served: pd.DataFrame, provinces: pd.DataFrame, *, population=None, nee
     >>> float(res.by_province.query("group_id == 3 and province_code == '12'")["coverage"].iloc[0])
     0.5
     """
-    inputs = _score_inputs(served, provinces, population, need)
+    inputs = _score_inputs(served, provinces, population, need, frame)
     params = RunParams(frame=frame, nationwide_weight=nationwide_weight, min_count=min_count,
                        need=inputs.need, records="served table")
     return _result(inputs, params, served=served, unresolved=empty_unresolved(),
@@ -177,15 +179,21 @@ def score(served: pd.DataFrame, provinces: pd.DataFrame, *, population=None, nee
 
 
 def _score_inputs(served: pd.DataFrame, provinces: pd.DataFrame, population,
-                  need: Need) -> ScoreInputs:
-    """:func:`score_inputs`, with the named needs ``"population"`` and ``"uniform"``."""
-    if isinstance(need, str) and need in NAMED_NEEDS:
+                  need: Need, frame: str) -> ScoreInputs:
+    """:func:`score_inputs`, with the named needs of :data:`~coverage.settings.NEEDS`."""
+    if isinstance(need, str) and need in NEEDS:
         if need == "population":
             return score_inputs(served, provinces, population=population)
         codes = check_provinces(provinces)["code"]
-        inputs = score_inputs(served, provinces, population=population,
-                              need=pd.Series(1.0, index=codes.to_numpy()))
-        return replace(inputs, need="uniform")
+        if need == "uniform":
+            indicator = pd.Series(1.0, index=codes.to_numpy())
+        else:
+            indicator = load_migrants(frame).reindex(codes.to_numpy())
+            if indicator.isna().any():
+                raise ValueError("need='migrants' has no figure for province code(s) "
+                                 f"{indicator.index[indicator.isna()].tolist()}")
+        inputs = score_inputs(served, provinces, population=population, need=indicator)
+        return replace(inputs, need=need)
     return score_inputs(served, provinces, population=population, need=need)
 
 
