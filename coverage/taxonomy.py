@@ -202,10 +202,21 @@ class ServiceNotFound(KeyError):
         return self.message
 
 
+#: Spelling variants read as the annex spells them (British -> the annex's US spelling).
+_SPELLINGS = (("counsell", "counsel"), ("psycho social", "psychosocial"), ("centre", "center"))
+
+
 def _words(text: object) -> str:
-    """Lower case, hyphens joined ("psycho-social" -> "psychosocial"), other marks -> spaces."""
+    """Lower case, hyphens joined ("psycho-social" -> "psychosocial"), other marks -> spaces.
+
+    >>> _words("Psycho social Counselling / Centre")
+    'psychosocial counseling center'
+    """
     text = re.sub(r"(?<=\w)-(?=\w)", "", str(text).lower())
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+    text = " ".join(re.sub(r"[^\w]+", " ", text).split())
+    for variant, spelling in _SPELLINGS:
+        text = text.replace(variant, spelling)
+    return text
 
 
 @lru_cache(maxsize=1)
