@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
                       default=argparse.SUPPRESS, help="only warnings and errors on stderr")
     loud.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=1,
                       default=argparse.SUPPRESS,
-                      help="debug messages, step timings and tracebacks on stderr")
+                      help="progress (INFO) and debug messages, step timings and tracebacks "
+                           "on stderr (default: warnings and errors only)")
 
     parser = argparse.ArgumentParser(
         prog="kh-coverage", parents=[common],
@@ -133,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument("path", type=Path, metavar="OUT", help="OUT.csv or OUT.xlsx")
     tpl.add_argument("--force", action="store_true", help="overwrite an existing file")
     tpl.set_defaults(func=cmd_template)
+    sub.add_parser("services", parents=[common], help="list the groups and service types",
+                   description="The six service groups and their numbered service types."
+                   ).set_defaults(func=cmd_services)
     return parser
 
 
@@ -321,23 +325,24 @@ def _text_table(table: pd.DataFrame, width: int = 36) -> str:
 # --- template -------------------------------------------------------------------------
 
 def cmd_template(args: argparse.Namespace) -> int:
-    """``kh-coverage template``: an empty records sheet with two example rows."""
-    path: Path = args.path
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise UsageError(f"{path}: the template must end in .csv or .xlsx")
+    """``kh-coverage template``: a records sheet with two example rows (xlsx: drop-downs)."""
     from coverage.outputs import check_new_file
-    from coverage.records import template_table
+    from coverage.records.template import write_template
 
-    check_new_file(path, force=args.force)
+    if args.path.suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageError(f"{args.path}: the template must end in .csv or .xlsx")
+    check_new_file(args.path, force=args.force)
+    table = write_template(args.path)
+    print(f"wrote {args.path}: columns {', '.join(table.columns)}; replace the two example rows "
+          "with your own (kh-coverage services lists the service types)")
+    return 0
 
-    table = template_table()
-    if suffix == ".csv":
-        table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    else:
-        table.to_excel(path, index=False, sheet_name="records")
-    print(f"wrote {path}: columns {', '.join(table.columns)}; replace the two example rows "
-          "with your own")
+
+def cmd_services(args: argparse.Namespace) -> int:
+    """``kh-coverage services``: the groups and numbered service types a sheet may name."""
+    from coverage.records.template import services_listing
+
+    print(services_listing())
     return 0
 
 
@@ -388,7 +393,7 @@ def _timer():
 def _logging(verbosity: int) -> Iterator[None]:
     """Send the package's log records to stderr for the duration of the command."""
     logger = logging.getLogger("coverage")
-    level = {-1: logging.WARNING, 0: logging.INFO, 1: logging.DEBUG}[max(-1, min(1, verbosity))]
+    level = logging.DEBUG if verbosity > 0 else logging.WARNING  # INFO lines only with -v
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"
                                            if verbosity > 0 else "%(message)s"))
