@@ -114,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "unresolved.csv and rejected.csv (one row per record: for your own "
                           "machine, NOT for sharing)")
     run.add_argument("--title", help="title of report.html")
+    run.add_argument("--hxl", action="store_true",
+                     help="write a row of HXL hashtags under the header of every CSV")
     run.set_defaults(func=cmd_run)
 
     res = sub.add_parser("resolve", parents=[common], help="show how each place text is read",
@@ -126,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="province frame (default: 2013 for a sheet)")
     res.add_argument("--out", type=Path, metavar="CSV", help="also save the review table here")
     res.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    res.add_argument("--hxl", action="store_true", help="a row of HXL hashtags in --out")
     res.set_defaults(func=cmd_resolve)
 
     tpl = sub.add_parser("template", parents=[common], help="write an empty records sheet",
@@ -214,7 +217,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     step("scores")
     with atomic_dir(out) as tmp:
         write_tables(result, records, tmp, keep_columns=args.keep_columns,
-                     record_level=args.record_level_tables)
+                     record_level=args.record_level_tables, hxl=args.hxl)
         step("tables")
         save_maps(result, tmp / "maps", formats=formats, metrics=metrics)
         step("maps")
@@ -296,7 +299,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     records = read_records(Path(args.records), sheet=args.sheet)
     table = review_table(records, args.frame)
     if args.out is not None:
-        write_csv(table, args.out)
+        write_csv(table, args.out, hxl=args.hxl)
         log.info("wrote %s", args.out)
     print(_text_table(table))
     n_bad = int((table["status"] == "unresolved").sum())

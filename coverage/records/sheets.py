@@ -23,6 +23,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from coverage.errors import RecordsError
+from coverage.records.hxl import find_tag_row, hxl_rows
 from coverage.records.schema import RecordsSheet
 from coverage.records.validate import build_records
 
@@ -164,7 +165,7 @@ def _read_csv(path: Path) -> tuple[list[list[str]], list[int], str | None]:
     chosen = None
     for delimiter in CSV_DELIMITERS:
         head = _csv_rows(text, delimiter, path, limit=HEADER_SEARCH_ROWS)
-        if _find_header(head) is not None:
+        if _find_header(head) is not None or find_tag_row(head) is not None:
             chosen = delimiter
             break
     if chosen is None:  # no header with any delimiter: report with the likeliest one
@@ -211,7 +212,8 @@ def _read_excel(path: Path, sheet: str | None) -> tuple[list[list[str]], list[in
     if len(sheets) == 1:
         name, rows = next(iter(sheets.items()))
     else:
-        fits = [n for n, rows in sheets.items() if _find_header(rows) is not None]
+        fits = [n for n, rows in sheets.items()
+                if _find_header(rows) is not None or find_tag_row(rows) is not None]
         names = ", ".join(repr(n) for n in sheets)
         if len(fits) != 1:
             which = ("several sheets have" if fits else "no sheet has")
@@ -341,6 +343,9 @@ def read_records(path: str | Path, *, sheet: str | None = None) -> RecordsSheet:
     * ``record_id``: given ids, else ``R0001``... numbered by data row (blank rows not
       counted); must be unique.
     * ``lon``/``lat`` columns appear only when the sheet has them.
+    * A row of HXL hashtags (``#org``, ``#adm1+name``...) anywhere in the first 20 rows
+      makes the sheet read by its tags (:mod:`coverage.records.hxl`); tags that name no
+      field are listed in ``ignored_tags`` (and logged).
 
     Parameters
     ----------
@@ -385,6 +390,9 @@ def read_records(path: str | Path, *, sheet: str | None = None) -> RecordsSheet:
         if sheet is not None:
             raise RecordsError("sheet= applies only to Excel workbooks", file=path)
         rows, row_numbers, sheet_name = _read_csv(path)
+    tag_row, ignored_tags = find_tag_row(rows), ()
+    if tag_row is not None:
+        rows, row_numbers, ignored_tags = hxl_rows(rows, row_numbers, tag_row)
     header = _find_header(rows)
     if header is None:
         raise _missing_column_error(rows, path, row_numbers)
@@ -405,6 +413,7 @@ def read_records(path: str | Path, *, sheet: str | None = None) -> RecordsSheet:
     records = records.reset_index(drop=True)
     log.info("%s: %d records, %d rejected rows", path, len(records), len(rejected))
     return RecordsSheet(records, source=str(path), rejected=rejected, extra_columns=extra,
-                        sheet=sheet_name, header_row=row_numbers[header], rows=rows)
+                        sheet=sheet_name, header_row=row_numbers[header], rows=rows,
+                        ignored_tags=ignored_tags)
 
 
