@@ -310,8 +310,6 @@ def _table(rows: list[list[str]], row_numbers: list[int], header: int,
     return table, names
 
 
-
-
 def read_records(path: str | Path, *, sheet: str | None = None) -> RecordsSheet:
     """Read and validate a user's records sheet (CSV or Excel ``.xlsx``).
 
