@@ -1,4 +1,4 @@
-"""The ``kh-coverage`` command: ``run``, ``resolve`` and ``template``.
+"""The ``kh-coverage`` command: ``run``, ``resolve``, ``template`` and ``services``.
 
 ``kh-coverage run`` maps a records sheet (or the bundled forum records) into a folder of
 tables, maps and a self-contained report; ``kh-coverage resolve`` shows how each place

@@ -114,3 +114,16 @@ def test_report_tables_scroll_inside_a_narrow_window():
     from coverage.report.html import STYLE
     assert "table{display:block;max-width:100%;overflow-x:auto}" in STYLE
     assert "overflow-wrap:break-word" in STYLE
+
+
+def test_need_messages_name_provinces_by_name(tmp_path):
+    from coverage.errors import NeedError
+    from coverage.scores.inputs import read_need
+
+    path = tmp_path / "need.csv"
+    path.write_text("province,need\nKep,3\n", encoding="utf-8")
+    with pytest.raises(NeedError, match=r"no need value for Kampong Cham \(03\), Pailin \(24\)"):
+        read_need(path, ["03", "23", "24"])
+    path.write_text("province,need\nKep,3\nKep,1\n", encoding="utf-8")
+    with pytest.raises(NeedError, match=r"province Kep \(23\) is listed twice"):
+        read_need(path, ["23"])
