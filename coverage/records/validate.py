@@ -163,16 +163,17 @@ def _raise_problems(problems: list[Problem], file: object) -> None:
         raise SheetProblems(file, problems[:MAX_PROBLEMS], total=len(problems))
 
 
-def build_records(table: pd.DataFrame, cols: dict[str, str],
-                  file: object) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_records(table: pd.DataFrame, cols: dict[str, str], file: object,
+                  problems: list[Problem] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate the raw table: the records table (index = table index) and the rejected rows.
 
     Raises
     ------
     SheetProblems
-        Listing every bad cell (the first :data:`MAX_PROBLEMS`), sorted by row.
+        Listing every bad cell (the first :data:`MAX_PROBLEMS`), sorted by row, with any
+        ``problems`` found while reading the rows.
     """
-    problems: list[Problem] = []
+    problems = list(problems or [])
     ids = _record_ids(table, cols, problems)
     institution = table[cols["institution"]]
     has_group = pd.Series(False, index=table.index)

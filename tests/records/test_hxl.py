@@ -87,3 +87,20 @@ def test_unresolved_csv_names_row_institution_text_and_suggestion(tmp_path, quic
     assert rows == [{"row": "3", "record_id": "R0002", "institution": "World Hope International",
                      "area_text": "Siem Reap, Banteay Mean", "fragment": "Banteay Mean",
                      "reason": rows[0]["reason"], "suggestion": "Banteay Meanchey (01)"}]
+
+
+def test_3w_workbook_reads_like_the_csv(tmp_path):
+    import openpyxl
+    with open(SHEET, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    book = openpyxl.Workbook()
+    book.active.title = "3W"
+    for cells in rows:
+        book.active.append(cells)
+    notes = book.create_sheet("read me")
+    notes.append(["Who does what where, forum annex rows"])
+    book.save(tmp_path / "3w.xlsx")
+    xlsx, plain = read_records(tmp_path / "3w.xlsx"), read_records(SHEET)
+    assert xlsx.sheet == "3W"
+    cols = ["institution", "group_id", "service_id", "area_text"]
+    assert xlsx.records[cols].equals(plain.records[cols])
