@@ -254,14 +254,6 @@ def _closest(key: str, pool: list[Service]) -> tuple[Service, ...]:
     return tuple(out[:SUGGESTIONS])
 
 
-def _lookup_error(key: str) -> ServiceNotFound:
-    try:
-        find_service(key)
-    except ServiceNotFound as exc:
-        return exc
-    raise AssertionError(key)
-
-
 def find_service(key: int | str, group: int | str | None = None) -> Service:
     """The service type a wording names, within ``group`` when given, else in any group.
 
@@ -288,8 +280,11 @@ def find_service(key: int | str, group: int | str | None = None) -> Service:
     Traceback (most recent call last):
     ...
     coverage.taxonomy.ServiceNotFound: service 'counselling' is in several groups (2, 5): give the group
-    >>> [(s.group_id, s.id) for s in _lookup_error("counselling").closest]
-    [(2, 4), (5, 1)]
+    >>> try:
+    ...     find_service("sheltr")
+    ... except ServiceNotFound as exc:
+    ...     print(exc.closest[0].name)
+    Shelter/Center
     """
     g = None if group is None else get_group(group)
     pool = [s for s in SERVICES if g is None or s.group_id == g.id]
