@@ -1,4 +1,4 @@
-"""The ``kh-coverage`` command: ``run``, ``resolve`` and ``template``.
+"""The ``kh-coverage`` command: ``run``, ``resolve``, ``template`` and ``services``.
 
 ``kh-coverage run`` maps a records sheet (or the bundled forum records) into a folder of
 tables, maps and a self-contained report; ``kh-coverage resolve`` shows how each place
@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                       default=argparse.SUPPRESS, help="only warnings and errors on stderr")
     loud.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=1,
                       default=argparse.SUPPRESS,
-                      help="debug messages, step timings and tracebacks on stderr")
+                      help="progress (INFO) and debug messages, step timings and tracebacks "
+                           "on stderr (default: warnings and errors only)")
 
     parser = argparse.ArgumentParser(
         prog="kh-coverage", parents=[common],
@@ -121,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "unresolved.csv and rejected.csv (one row per record: for your own "
                           "machine, NOT for sharing)")
     run.add_argument("--title", help="title of report.html")
+    run.add_argument("--hxl", action="store_true",
+                     help="write a row of HXL hashtags under the header of every CSV")
     run.set_defaults(func=cmd_run)
 
     res = sub.add_parser("resolve", parents=[common], help="show how each place text is read",
@@ -133,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="province frame (default: 2013 for a sheet)")
     res.add_argument("--out", type=Path, metavar="CSV", help="also save the review table here")
     res.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    res.add_argument("--hxl", action="store_true", help="a row of HXL hashtags in --out")
     res.set_defaults(func=cmd_resolve)
 
     tpl = sub.add_parser("template", parents=[common], help="write an empty records sheet",
@@ -141,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument("path", type=Path, metavar="OUT", help="OUT.csv or OUT.xlsx")
     tpl.add_argument("--force", action="store_true", help="overwrite an existing file")
     tpl.set_defaults(func=cmd_template)
+    sub.add_parser("services", parents=[common], help="list the groups and service types",
+                   description="The six service groups and their numbered service types."
+                   ).set_defaults(func=cmd_services)
     return parser
 
 
@@ -220,7 +227,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     step("scores")
     with atomic_dir(out) as tmp:
         write_tables(result, records, tmp, keep_columns=args.keep_columns,
-                     record_level=args.record_level_tables)
+                     record_level=args.record_level_tables, hxl=args.hxl)
         step("tables")
         save_maps(result, tmp / "maps", formats=formats, metrics=metrics)
         if result.by_district is not None:
@@ -305,7 +312,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     records = read_records(Path(args.records), sheet=args.sheet)
     table = review_table(records, args.frame)
     if args.out is not None:
-        write_csv(table, args.out)
+        write_csv(table, args.out, hxl=args.hxl)
         log.info("wrote %s", args.out)
     print(_text_table(table))
     n_bad = int((table["status"] == "unresolved").sum())
@@ -335,23 +342,24 @@ def _text_table(table: pd.DataFrame, width: int = 36) -> str:
 # --- template -------------------------------------------------------------------------
 
 def cmd_template(args: argparse.Namespace) -> int:
-    """``kh-coverage template``: an empty records sheet with two example rows."""
-    path: Path = args.path
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise UsageError(f"{path}: the template must end in .csv or .xlsx")
+    """``kh-coverage template``: a records sheet with two example rows (xlsx: drop-downs)."""
     from coverage.outputs import check_new_file
-    from coverage.records import template_table
+    from coverage.records.template import write_template
 
-    check_new_file(path, force=args.force)
+    if args.path.suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageError(f"{args.path}: the template must end in .csv or .xlsx")
+    check_new_file(args.path, force=args.force)
+    table = write_template(args.path)
+    print(f"wrote {args.path}: columns {', '.join(table.columns)}; replace the two example rows "
+          "with your own (kh-coverage services lists the service types)")
+    return 0
 
-    table = template_table()
-    if suffix == ".csv":
-        table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    else:
-        table.to_excel(path, index=False, sheet_name="records")
-    print(f"wrote {path}: columns {', '.join(table.columns)}; replace the two example rows "
-          "with your own")
+
+def cmd_services(args: argparse.Namespace) -> int:
+    """``kh-coverage services``: the groups and numbered service types a sheet may name."""
+    from coverage.records.template import services_listing
+
+    print(services_listing())
     return 0
 
 
@@ -402,7 +410,7 @@ def _timer():
 def _logging(verbosity: int) -> Iterator[None]:
     """Send the package's log records to stderr for the duration of the command."""
     logger = logging.getLogger("coverage")
-    level = {-1: logging.WARNING, 0: logging.INFO, 1: logging.DEBUG}[max(-1, min(1, verbosity))]
+    level = logging.DEBUG if verbosity > 0 else logging.WARNING  # INFO lines only with -v
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"
                                            if verbosity > 0 else "%(message)s"))

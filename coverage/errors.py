@@ -90,9 +90,11 @@ class SheetProblems(RecordsError):
     (2, 'a.csv: 1 problem in the sheet')
     """
 
-    def __init__(self, file: object, problems: list[Problem]) -> None:
+    def __init__(self, file: object, problems: list[Problem], total: int | None = None) -> None:
         self.problems = list(problems)
-        n = len(self.problems)
+        n = len(self.problems) if total is None else total
         head = f"{n} problem{'s' if n != 1 else ''} in the sheet"
+        if n > len(self.problems):
+            head += f" (the first {len(self.problems)} shown)"
         body = "\n".join("  " + p.text() for p in self.problems)
         super().__init__(f"{head}\n{body}" if body else head, file=file)

@@ -31,6 +31,7 @@ import pandas as pd
 
 from coverage.errors import InputError
 from coverage.records import RecordsSheet
+from coverage.records.unresolved import unresolved_report
 from coverage.scores import CoverageResult, format_suppressed
 
 log = logging.getLogger(__name__)
@@ -73,9 +74,18 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> None:
-    """Write ``df`` as a plain UTF-8 CSV with formula-like text neutralised."""
-    neutralise(_plain(df)).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+def write_csv(df: pd.DataFrame, path: Path, *, hxl: bool = False) -> None:
+    """Write ``df`` as a plain UTF-8 CSV with formula-like text neutralised.
+
+    ``hxl=True`` writes a row of HXL hashtags under the header
+    (:func:`coverage.records.hxl.output_tags`).
+    """
+    table = neutralise(_plain(df))
+    if hxl:
+        from coverage.records.hxl import output_tags
+        tags = pd.DataFrame([output_tags(list(table.columns))], columns=table.columns)
+        table = pd.concat([tags, table.astype(object)], ignore_index=True)
+    table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 #: Tables with one row per record, fragment or sheet row: with ``min_count`` > 1 they are
@@ -84,7 +94,7 @@ RECORD_LEVEL = ("records_resolved.csv", "unresolved.csv", "rejected.csv")
 
 
 def write_tables(result: CoverageResult, records: RecordsSheet, folder: Path, *,
-                 keep_columns: bool, record_level: bool = False) -> None:
+                 keep_columns: bool, record_level: bool = False, hxl: bool = False) -> None:
     """Write the run's CSV tables into ``folder``.
 
     Always: ``coverage_by_province.csv``, ``coverage_by_service.csv`` and
@@ -112,14 +122,14 @@ def write_tables(result: CoverageResult, records: RecordsSheet, folder: Path, *,
                 else c))
             served = served.merge(kept, on="record_id", how="left", validate="many_to_one")
         tables["records_resolved.csv"] = served
-        tables["unresolved.csv"] = result.unresolved
+        tables["unresolved.csv"] = unresolved_report(records, result.unresolved)
         if len(result.rejected):
             tables["rejected.csv"] = result.rejected
     elif keep_columns:
         log.warning("--keep-columns has no effect with --min-count > 1: records_resolved.csv "
                     "is not written (see --record-level-tables)")
     for name, df in tables.items():
-        write_csv(df, folder / name)
+        write_csv(df, folder / name, hxl=hxl)
         log.debug("wrote %s (%d rows)", name, len(df))
 
 

@@ -14,12 +14,16 @@ Examples
 """
 from __future__ import annotations
 
+import csv
+import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 import pandas as pd
 
 __all__ = ["Group", "Service", "GROUPS", "SERVICES", "get_group", "group_id", "get_service",
-           "groups_table", "services_table"]
+           "groups_table", "services_table", "ServiceNotFound", "find_service", "synonyms_table"]
 
 
 @dataclass(frozen=True)
@@ -177,3 +181,130 @@ def services_table() -> pd.DataFrame:
         [(s.group_id, s.id, s.name) for s in SERVICES],
         columns=["group_id", "service_id", "service"],
     )
+
+
+# --- forgiving service names ----------------------------------------------------------
+
+#: How many closest service types an error suggests.
+SUGGESTIONS = 3
+
+
+class ServiceNotFound(KeyError):
+    """No single service type matches a wording; ``closest`` holds the likeliest ones."""
+
+    def __init__(self, key: object, reason: str, closest: tuple[Service, ...]) -> None:
+        self.message = f"service {key!r} {reason}"
+        super().__init__(self.message)
+        self.reason = reason
+        self.closest = closest
+
+    def __str__(self) -> str:
+        return self.message
+
+
+#: Spelling variants read as the annex spells them (British -> the annex's US spelling).
+_SPELLINGS = (("counsell", "counsel"), ("psycho social", "psychosocial"), ("centre", "center"))
+
+
+def _words(text: object) -> str:
+    """Lower case, hyphens joined ("psycho-social" -> "psychosocial"), other marks -> spaces.
+
+    >>> _words("Psycho social Counselling / Centre")
+    'psychosocial counseling center'
+    """
+    text = re.sub(r"(?<=\w)-(?=\w)", "", str(text).lower())
+    text = " ".join(re.sub(r"[^\w]+", " ", text).split())
+    for variant, spelling in _SPELLINGS:
+        text = text.replace(variant, spelling)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> tuple[tuple[str, int, int, str], ...]:
+    path = resources.files("coverage") / "data" / "service_synonyms.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        return tuple((row["wording"], int(row["group_id"]), int(row["service_id"]), row["source"])
+                     for row in csv.DictReader(f))
+
+
+def synonyms_table() -> pd.DataFrame:
+    """The documented wordings that name a service type (``coverage/data/service_synonyms.csv``).
+
+    Examples
+    --------
+    >>> table = synonyms_table()
+    >>> table.loc[table["wording"] == "shelter", ["group_id", "service_id"]].values.tolist()
+    [[3, 1]]
+    """
+    return pd.DataFrame(list(_synonyms()), columns=["wording", "group_id", "service_id", "source"])
+
+
+def _closest(key: str, pool: list[Service]) -> tuple[Service, ...]:
+    from rapidfuzz import fuzz, process
+
+    ids = {(s.group_id, s.id) for s in pool}
+    names = [(s.name, s) for s in pool] + [
+        (w, get_service(g, i)) for w, g, i, _ in _synonyms() if (g, i) in ids]
+    best = process.extract(_words(key), [_words(n) for n, _ in names], scorer=fuzz.WRatio,
+                           limit=len(names))
+    out: list[Service] = []
+    for _, _, i in best:
+        if names[i][1] not in out:
+            out.append(names[i][1])
+    return tuple(out[:SUGGESTIONS])
+
+
+def find_service(key: int | str, group: int | str | None = None) -> Service:
+    """The service type a wording names, within ``group`` when given, else in any group.
+
+    Tried in order, each step only among the group's types (or all types): the number
+    (with a group), the exact name, a documented synonym (:func:`synonyms_table`), then a
+    partial name (every word of ``key`` in one type's name). Case, hyphens and punctuation
+    are ignored. The first step that finds exactly one type wins.
+
+    Raises
+    ------
+    ServiceNotFound
+        When nothing matches, or a step matches several types; ``closest`` lists the
+        likeliest types for the message.
+
+    Examples
+    --------
+    >>> find_service("shelter").name
+    'Shelter/Center'
+    >>> find_service("counselling", group=5).name
+    'Legal counseling/advice/assistance (complaint...)'
+    >>> find_service("vocational").id
+    6
+    >>> find_service("counselling")
+    Traceback (most recent call last):
+    ...
+    coverage.taxonomy.ServiceNotFound: service 'counselling' is in several groups (2, 5): give the group
+    >>> try:
+    ...     find_service("sheltr")
+    ... except ServiceNotFound as exc:
+    ...     print(exc.closest[0].name)
+    Shelter/Center
+    """
+    g = None if group is None else get_group(group)
+    pool = [s for s in SERVICES if g is None or s.group_id == g.id]
+    k = _words(key)
+    steps = (
+        [s for s in pool if k == str(s.id)],
+        [s for s in pool if k == _words(s.name)],
+        [get_service(gi, si) for w, gi, si, _ in _synonyms()
+         if _words(w) == k and (g is None or gi == g.id)],
+        [s for s in pool if k and set(k.split()) <= set(_words(s.name).split())],
+    )
+    for found in steps:
+        found = list(dict.fromkeys(found))
+        if len(found) == 1:
+            return found[0]
+        if found:
+            groups = sorted({s.group_id for s in found})
+            raise ServiceNotFound(
+                key, f"is in several groups ({', '.join(map(str, groups))}): give the group"
+                if len(groups) > 1 else f"matches {len(found)} types of group {groups[0]}: "
+                "give the number or the full name", tuple(found))
+    where = f" in group {g.id} ({g.slug})" if g else ""
+    raise ServiceNotFound(key, f"is not a service type{where}", _closest(str(key), pool))

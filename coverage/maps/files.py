@@ -26,7 +26,7 @@ def _save(fig: "Figure", path: Path, fmt: str, dpi: int) -> None:
         "pdf": {"CreationDate": None, "ModDate": None, "Creator": "kh-coverage",
                 "Producer": "kh-coverage"},
     }.get(fmt)
-    with matplotlib.rc_context({"svg.hashsalt": "kh-coverage", "svg.fonttype": "path",
+    with matplotlib.rc_context({"svg.hashsalt": "kh-coverage", "svg.fonttype": "none",
                                 "pdf.fonttype": 42}):
         fig.savefig(path, format=fmt, dpi=dpi, metadata=meta, facecolor="#FFFFFF")
 

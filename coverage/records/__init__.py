@@ -6,8 +6,10 @@ Excel sheet into a :class:`RecordsSheet`; :func:`resolve_records` turns records 
 *served* table (one row per record x province) and the *unresolved* table, which together
 account for every record.
 
-Modules: ``schema`` (columns, :class:`RecordsSheet`), ``sheets`` (reading files),
-``validate`` (checking cells), ``resolve`` (places to provinces), ``forum`` (bundled data).
+Modules: ``schema`` (columns, :class:`RecordsSheet`), ``headers`` (the header row),
+``hxl`` (HXL hashtags), ``sheets`` (reading files), ``validate`` (checking cells, every
+problem at once), ``resolve`` (places to provinces), ``unresolved`` (the table a user fixes
+from), ``forum`` (bundled data), ``template`` (the records template).
 
 Examples
 --------

@@ -75,6 +75,8 @@ class RecordsSheet:
         The sheet row of the header.
     rows : pandas.Series or None
         The sheet row of each record (same order as ``records``), for messages.
+    ignored_tags : tuple of str
+        HXL hashtags of the sheet that name no field (their columns are extra columns).
     """
 
     records: pd.DataFrame
@@ -84,6 +86,7 @@ class RecordsSheet:
     sheet: str | None = None
     header_row: int | None = None
     rows: pd.Series | None = None
+    ignored_tags: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

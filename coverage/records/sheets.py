@@ -5,116 +5,32 @@ numbers; :mod:`coverage.records.validate` turns them into the records table.
 
 Examples
 --------
->>> _norm_header(" Area-Text ")
-'area_text'
->>> _find_header([["Title"], ["Institution", "Group", "Area"]])
-1
+>>> _cell_text(3.0), _cell_text(None)
+('3', '')
 """
 from __future__ import annotations
 
 import csv
 import io
 import logging
-import re
 import zipfile
 from pathlib import Path
 
 import pandas as pd
-from rapidfuzz import fuzz, process
 
-from coverage.errors import RecordsError
+from coverage.errors import Problem, RecordsError
+from coverage.records.headers import (HEADER_FIELDS, HEADER_SEARCH_ROWS, find_header,
+                                      header_fields, missing_column_error, norm_header)
+from coverage.records.hxl import find_tag_row, hxl_rows
 from coverage.records.schema import RecordsSheet
 from coverage.records.validate import build_records
 
 log = logging.getLogger(__name__)
 
-#: Header (normalised: lower case, runs of spaces/hyphens -> "_") -> field it fills.
-#: The forum dataset's own names (``area_text``, ``group_id``, ``service_id``) are accepted
-#: so that ``load_forum_records().to_csv(...)`` reads back.
-HEADER_FIELDS = {
-    "record_id": "record_id", "institution": "institution",
-    "group": "group", "group_id": "group_id", "service": "service", "service_id": "service_id",
-    "area": "area", "area_text": "area",
-    "lon": "lon", "longitude": "lon", "lat": "lat", "latitude": "lat",
-    "programme": "programme", "program": "programme", "referral": "referral", "gaps": "gaps",
-    "recommendations": "recommendations", "notes": "notes",
-}
-HEADER_SEARCH_ROWS = 20
 ROW_COLUMN = "_row"   # the sheet row of each data row, carried through validation
 CSV_ENCODINGS = ("utf-8-sig", "cp1252")  # utf-8-sig reads plain UTF-8 and UTF-8 with a BOM
 CSV_DELIMITERS = (",", ";", "\t")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-REQUIRED_TEXT = "'institution', 'service' or 'group', and 'area' (or 'lon' and 'lat')"
-
-
-def _norm_header(cell: str) -> str:
-    return "_".join(re.split(r"[\s\-]+", cell.replace("\ufeff", "").strip().lower())).strip("_")
-
-
-def _header_fields(cells: list[str]) -> dict[str, int]:
-    """Field -> column index for the recognised cells of a candidate header row."""
-    found: dict[str, int] = {}
-    for i, cell in enumerate(cells):
-        field = HEADER_FIELDS.get(_norm_header(cell))
-        if field is not None and field not in found:
-            found[field] = i
-    return found
-
-
-def _missing_required(fields: dict[str, int]) -> list[str]:
-    """The required columns a header lacks, by the name the user should add."""
-    missing = []
-    if "institution" not in fields:
-        missing.append("institution")
-    if not {"group", "group_id", "service", "service_id"} & fields.keys():
-        missing.append("service")
-    if "area" not in fields and not {"lon", "lat"} <= fields.keys():
-        missing.append("area")
-    return missing
-
-
-def _find_header(rows: list[list[str]]) -> int | None:
-    """Index of the first of the first 20 rows that holds every required column."""
-    for i, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if not _missing_required(_header_fields(cells)):
-            return i
-    return None
-
-
-def _best_header_guess(rows: list[list[str]]) -> int | None:
-    """Index of the row most like a header (most recognised cells; else first non-blank)."""
-    head = rows[:HEADER_SEARCH_ROWS]
-    scores = [len(_header_fields(cells)) for cells in head]
-    if scores and max(scores) > 0:
-        return scores.index(max(scores))
-    return next((i for i, cells in enumerate(head) if any(c.strip() for c in cells)), None)
-
-
-def _missing_column_error(rows: list[list[str]], file: object, row_numbers: list[int]) -> RecordsError:
-    """The error for a sheet without the required columns, suggesting the nearest header."""
-    guess = _best_header_guess(rows)
-    if guess is None:
-        return RecordsError("file is empty: no header row", file=file)
-    cells = [c.strip() for c in rows[guess]]
-    fields = _header_fields(cells)
-    want = _missing_required(fields)[0]
-    names = {"institution": ["institution"], "service": ["service", "group"],
-             "area": ["area", "lon", "lat"]}[want]
-    free = [c for i, c in enumerate(cells) if c and i not in fields.values()]
-    hint = ""
-    if free:
-        best = max(((process.extractOne(_norm_header(n), [_norm_header(c) for c in free],
-                                        scorer=fuzz.ratio), n) for n in names),
-                   key=lambda t: t[0][1])
-        (_, score, idx), name = best
-        if score >= 60:
-            hint = f"did you mean {free[idx]!r}? expected {name!r}"
-    expected = {"institution": "'institution'", "service": "'service' or 'group'",
-                "area": "'area' (or 'lon' and 'lat')"}[want]
-    message = (f"required column missing; {hint}" if hint else
-               f"required column missing: expected {expected} in one of the first "
-               f"{HEADER_SEARCH_ROWS} rows (a sheet needs {REQUIRED_TEXT})")
-    return RecordsError(message, file=file, row=row_numbers[guess], column=want)
 
 
 def _decode(data: bytes, file: object) -> str:
@@ -164,7 +80,7 @@ def _read_csv(path: Path) -> tuple[list[list[str]], list[int], str | None]:
     chosen = None
     for delimiter in CSV_DELIMITERS:
         head = _csv_rows(text, delimiter, path, limit=HEADER_SEARCH_ROWS)
-        if _find_header(head) is not None:
+        if find_header(head) is not None or find_tag_row(head) is not None:
             chosen = delimiter
             break
     if chosen is None:  # no header with any delimiter: report with the likeliest one
@@ -211,7 +127,8 @@ def _read_excel(path: Path, sheet: str | None) -> tuple[list[list[str]], list[in
     if len(sheets) == 1:
         name, rows = next(iter(sheets.items()))
     else:
-        fits = [n for n, rows in sheets.items() if _find_header(rows) is not None]
+        fits = [n for n, rows in sheets.items()
+                if find_header(rows) is not None or find_tag_row(rows) is not None]
         names = ", ".join(repr(n) for n in sheets)
         if len(fits) != 1:
             which = ("several sheets have" if fits else "no sheet has")
@@ -268,7 +185,7 @@ def _header_names(cells: list[str], file: object, row: int) -> list[str]:
         if name == ROW_COLUMN:
             raise RecordsError(f"the column name {name!r} is used by kh-coverage itself; "
                                "rename the column", file=file, row=row, column=name)
-        key = HEADER_FIELDS.get(_norm_header(name), _norm_header(name))
+        key = HEADER_FIELDS.get(norm_header(name), norm_header(name))
         if key in seen:
             raise RecordsError(f"columns {_column_letter(seen[key])} ({names[seen[key]]!r}) and "
                                f"{_column_letter(i)} ({name!r}) hold the same field; keep one",
@@ -278,18 +195,20 @@ def _header_names(cells: list[str], file: object, row: int) -> list[str]:
     return names
 
 
-def _table(rows: list[list[str]], row_numbers: list[int], header: int,
-           file: object) -> tuple[pd.DataFrame, list[str]]:
-    """The data rows under the header as stripped strings, plus ``_row``; blank rows skipped."""
+def _table(rows: list[list[str]], row_numbers: list[int], header: int, file: object,
+           problems: list[Problem]) -> tuple[pd.DataFrame, list[str]]:
+    """The data rows under the header as stripped strings, plus ``_row``; blank rows skipped
+    (rows with more cells than the header are noted in ``problems``)."""
     names = _header_names(rows[header], file, row_numbers[header])
     width = len(names)
     body, numbers = [], []
     for cells, number in zip(rows[header + 1:], row_numbers[header + 1:]):
         if len(cells) > width:
-            if any(c.strip() for c in cells[width:]):
-                raise RecordsError(f"{len(cells)} cells but the header has {width} columns "
-                                   "(an unquoted separator inside a cell?)", file=file,
-                                   row=number, column=_column_letter(width))
+            extra = [c for c in cells[width:] if c.strip()]
+            if extra:
+                problems.append(Problem(number, _column_letter(width), extra[0],
+                                        f"{len(cells)} cells but the header has {width} "
+                                        "columns (an unquoted separator inside a cell?)"))
             cells = cells[:width]
         elif len(cells) < width:
             cells = cells + [""] * (width - len(cells))
@@ -306,8 +225,6 @@ def _table(rows: list[list[str]], row_numbers: list[int], header: int,
     table.columns = names
     table.insert(0, ROW_COLUMN, numbers)
     return table, names
-
-
 
 
 def read_records(path: str | Path, *, sheet: str | None = None) -> RecordsSheet:
@@ -341,6 +258,9 @@ def read_records(path: str | Path, *, sheet: str | None = None) -> RecordsSheet:
     * ``record_id``: given ids, else ``R0001``... numbered by data row (blank rows not
       counted); must be unique.
     * ``lon``/``lat`` columns appear only when the sheet has them.
+    * A row of HXL hashtags (``#org``, ``#adm1+name``...) anywhere in the first 20 rows
+      makes the sheet read by its tags (:mod:`coverage.records.hxl`); tags that name no
+      field are listed in ``ignored_tags`` (and logged).
 
     Parameters
     ----------
@@ -385,13 +305,17 @@ def read_records(path: str | Path, *, sheet: str | None = None) -> RecordsSheet:
         if sheet is not None:
             raise RecordsError("sheet= applies only to Excel workbooks", file=path)
         rows, row_numbers, sheet_name = _read_csv(path)
-    header = _find_header(rows)
+    tag_row, ignored_tags = find_tag_row(rows), ()
+    if tag_row is not None:
+        rows, row_numbers, ignored_tags = hxl_rows(rows, row_numbers, tag_row)
+    header = find_header(rows)
     if header is None:
-        raise _missing_column_error(rows, path, row_numbers)
-    table, names = _table(rows, row_numbers, header, path)
-    fields = _header_fields(names)
+        raise missing_column_error(rows, path, row_numbers)
+    problems: list[Problem] = []
+    table, names = _table(rows, row_numbers, header, path, problems)
+    fields = header_fields(names)
     cols = {field: names[i] for field, i in fields.items()}
-    records, rejected = build_records(table, cols, path)
+    records, rejected = build_records(table, cols, path, problems)
     if records.empty:
         first = rejected.iloc[0]
         column = cols["institution"] if first["reason"] == "no institution given" else None
@@ -405,6 +329,7 @@ def read_records(path: str | Path, *, sheet: str | None = None) -> RecordsSheet:
     records = records.reset_index(drop=True)
     log.info("%s: %d records, %d rejected rows", path, len(records), len(rejected))
     return RecordsSheet(records, source=str(path), rejected=rejected, extra_columns=extra,
-                        sheet=sheet_name, header_row=row_numbers[header], rows=rows)
+                        sheet=sheet_name, header_row=row_numbers[header], rows=rows,
+                        ignored_tags=ignored_tags)
 
 

@@ -14,7 +14,10 @@ max-width:1100px;margin:0 auto;padding:1.5rem;line-height:1.45;background:#fff}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #1F3A93;padding-bottom:.2rem;
 margin-top:2.2rem}h3{margin-bottom:.3rem}
 .meta{color:#444}table.params{width:auto}table{border-collapse:collapse;margin:.4rem 0 1rem;font-size:.88rem;width:100%}
-th,td{border:1px solid #bbb;padding:.25rem .45rem;text-align:left;vertical-align:top}
+table{display:block;max-width:100%;overflow-x:auto}
+th,td{border:1px solid #bbb;padding:.25rem .45rem;text-align:left;vertical-align:top;
+overflow-wrap:break-word}
+@media (max-width:700px){body{padding:.6rem}table{font-size:.8rem}}
 th{background:#eef1f7}td.num,th.num{text-align:right}
 figure{margin:1rem 0;text-align:center}figure img{max-width:100%;height:auto}
 figcaption{font-size:.85rem;color:#444}.swatch{display:inline-block;width:.8em;height:.8em;
@@ -23,7 +26,7 @@ ul.findings li{margin-bottom:.2rem}.kind{font-weight:600}
 ul.summary{padding-left:1.2rem;font-size:1.02rem}ul.summary li{margin-bottom:.45rem}
 ul.summary li.caveat{color:#444;font-size:.93rem}
 #parameters h1{font-size:1.25rem}#parameters{margin-top:2.2rem;border-top:2px solid #1F3A93}
-@media print{body{max-width:none;padding:0;font-size:10pt}h2{break-after:avoid}
+@media print{body{max-width:none;padding:0;font-size:10pt}table{display:table}h2{break-after:avoid}
 figure,table,tr{break-inside:avoid}a{color:inherit;text-decoration:none}}
 """
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from coverage.boundaries.population import load_population
 from coverage.errors import NeedError, RecordsError
-from coverage.places import normalise_code, province_code, provinces as frame_provinces
+from coverage.places import normalise_code, province_code, province_label, provinces as frame_provinces
 from coverage.records.schema import BASES, LOCAL_BASES
 from coverage.scores.tables import SCORED_COLUMNS
 from coverage.taxonomy import GROUPS, services_table
@@ -134,11 +134,12 @@ def read_need(path: str | os.PathLike, codes: Iterable[str]) -> pd.Series:
             raise NeedError(f"expected a finite number of 0 or more, got {text!r}",
                                file=path, row=i, column=value_col)
         if code in values:
-            raise NeedError(f"province {code} is listed twice", file=path, row=i, column=key)
+            raise NeedError(f"province {province_label(code)} is listed twice", file=path, row=i,
+                            column=key)
         values[code] = number
     missing = [c for c in valid if c not in values]
     if missing:
-        raise NeedError(f"no need value for province code(s) {', '.join(missing)}",
+        raise NeedError(f"no need value for {', '.join(map(province_label, missing))}",
                            file=path, column=key)
     if not any(values.values()):
         raise NeedError("the need is 0 in every province, so no province needs anything: "

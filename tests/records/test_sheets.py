@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from coverage.places import provinces
-from coverage.errors import RecordsError
+from coverage.errors import RecordsError, SheetProblems
 from coverage.records import load_forum_records, read_records, resolve_records
 from coverage.records.schema import RECORD_COLUMNS, SERVED_COLUMNS, UNRESOLVED_COLUMNS
 
@@ -33,15 +33,17 @@ def test_bad_sheet_raises_records_error(name, row, column, words):
     message = str(err)
     assert isinstance(err, ValueError)
     assert err.file == str(path) and str(path) in message
-    assert err.row == row
-    assert err.column == column
+    where = err.problems[0] if isinstance(err, SheetProblems) else err  # the first problem
+    assert where.row == row
+    assert where.column == column
     if row is not None:
         assert f"row {row}" in message
     if column is not None:
         assert f"column {column!r}" in message
     for word in words:
         assert word.lower() in message.lower(), (word, message)
-    assert len(message) < 240 and "Traceback" not in message  # one or two terminal lines
+    assert all(len(line) < 240 for line in message.splitlines())  # one line per problem
+    assert "Traceback" not in message
 
 
 def test_missing_file():
@@ -138,7 +140,7 @@ def test_unknown_service_without_group_suggests(tmp_path):
     path.write_text("institution,service,area\nKK,Job placment,PP\n", encoding="utf-8")
     with pytest.raises(RecordsError, match="did you mean|closest") as info:
         read_records(path)
-    assert "Job placement" in str(info.value) and info.value.row == 2
+    assert "Job placement" in str(info.value) and info.value.problems[0].row == 2
 
 
 def test_service_by_name_without_group(tmp_path):
