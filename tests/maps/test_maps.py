@@ -1,6 +1,7 @@
 """Maps: what the choropleths show (classes, colours, legends, labels) and byte-identical files."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import re
@@ -390,3 +391,61 @@ def test_fixed_classes_match_a_naive_oracle(values):
         return 1 if v < 0.25 else 2 if v < 0.5 else 3 if v < 0.75 else 4
 
     assert classes.index(values).tolist() == [naive(v) for v in values]
+
+# ----------------------------------------------------------------------------- base map, lake
+
+
+def test_the_lake_is_water_on_every_map(forum):
+    import shapely
+
+    from coverage.boundaries import load_water
+
+    lake = load_water().geometry.iloc[0]
+    single = maps.plot_group(forum, 2, "gap")
+    panels = [ax for ax in maps.plot_groups(forum, "coverage").axes
+              if (ax.get_gid() or "").startswith("panel-")]
+    inset = [a for a in single.child_axes]
+    for ax in [single, *panels]:
+        water = [p for p in ax.patches + ax.artists if p.get_gid() == "water"]
+        assert len(water) == 1
+        assert to_hex(water[0].get_facecolor()).upper() == colours.WATER_COLOUR
+        # drawn over the provinces, and where the lake is (its label point is inside)
+        assert water[0].get_zorder() >= [c for c in ax.collections if c.get_gid() == "provinces"][0].get_zorder()
+        assert water[0].get_path().contains_point((104.07, 12.89))
+        assert lake.contains(shapely.Point(103.934, 13.035))
+        assert [t.get_text() for t in ax.texts if t.get_gid() == "label-water"] == ["Tonle Sap"]
+    # the Phnom Penh inset lies south of the lake: no water there
+    assert len(inset) == 1 and not [p for p in inset[0].patches + inset[0].artists
+                                    if p.get_gid() == "water"]
+
+
+def test_drawn_geometry_is_simplified_without_gaps_or_drift():
+    import shapely
+
+    from coverage.boundaries import load_provinces
+    from coverage.maps.base import DRAW_TOLERANCE, base_map
+
+    polys = load_provinces("2010")
+    base = base_map(polys)
+    # the drawn paths back as polygons, filled even-odd (holes are rings inside rings)
+    drawn = [functools.reduce(shapely.symmetric_difference,
+                              [shapely.Polygon(r) for r in p.to_polygons()])
+             for p in base.paths]
+    before = shapely.get_num_coordinates(polys.geometry.values).sum()
+    after = sum(len(p.vertices) for p in base.paths)
+    assert after < 0.75 * before
+    # each drawn province stays within a few pixels of the real one (independent of how
+    # the simplification was done: Hausdorff distance to the original)
+    for poly, geom in zip(drawn, polys.geometry):
+        assert shapely.hausdorff_distance(poly, geom) < 5 * DRAW_TOLERANCE
+    # neighbours still meet: the drawn provinces cover the same land, no slivers between
+    land = shapely.union_all(polys.geometry.values)
+    assert abs(shapely.union_all(drawn).area - land.area) < 1e-3 * land.area
+
+
+def test_interactive_map_shows_the_lake_over_the_provinces(forum):
+    from coverage.maps.interactive import interactive_map
+
+    text = interactive_map(forum, groups=[1])
+    assert text.count('class="khc-water"') == 1 and ">Tonle Sap</text>" in text
+    assert text.rindex('class="khc-province"') < text.index('class="khc-water"')
