@@ -24,6 +24,8 @@ DRAW_TOLERANCE = 0.004
 #: the angle that follows the lake's long axis.
 WATER_LABEL = (103.934, 13.035)
 WATER_ANGLE = -40.0
+#: Its legend entry: the lake's light blue is close to the lightest class of the blue ramp.
+WATER_NAME = "water (Tonle Sap)"
 
 _CACHE: dict[str, "BaseMap"] = {}
 

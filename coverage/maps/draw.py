@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from coverage.maps.base import WATER_ANGLE, WATER_LABEL, BaseMap, base_map
+from coverage.maps.base import WATER_ANGLE, WATER_LABEL, WATER_NAME, BaseMap, base_map
 from coverage.maps.classes import METRICS, Classes, classify, metric_info
 from coverage.maps.colours import (EDGE_COLOUR, HATCH_COLOUR, MISSING_COLOUR, MISSING_HATCH,
                                    SUPPRESSED_COLOUR, SUPPRESSED_HATCH, WATER_COLOUR, WATER_EDGE,
@@ -69,6 +69,8 @@ def _legend_handles(classes: Classes, min_count: int) -> list:
                              label=f"suppressed (<{min_count})"))
     handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor=HATCH_COLOUR, hatch=MISSING_HATCH,
                          linewidth=0.5, label="no data"))
+    handles.append(Patch(facecolor=WATER_COLOUR, edgecolor=WATER_EDGE, linewidth=0.5,
+                         label=WATER_NAME))
     return handles
 
 

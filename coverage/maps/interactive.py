@@ -25,7 +25,7 @@ from typing import Sequence
 import pandas as pd
 
 from coverage.boundaries import load_water
-from coverage.maps.base import WATER_ANGLE, WATER_LABEL
+from coverage.maps.base import WATER_ANGLE, WATER_LABEL, WATER_NAME
 from coverage.maps.classes import classify
 from coverage.maps.colours import (EDGE_COLOUR, HATCH_COLOUR, MISSING_COLOUR, SUPPRESSED_COLOUR,
                                    WATER_COLOUR, WATER_EDGE, WATER_TEXT)
@@ -303,4 +303,6 @@ def _legend(result: CoverageResult, gid: int, metric: str, t, hatch: str) -> str
     if (t["status"] == "suppressed").any():
         items.append(f'<span><i style="background:{SUPPRESSED_COLOUR}"></i>suppressed '
                      f'(&lt;{result.params.min_count})</span>')
+    items.append(f'<span><i style="background:{WATER_COLOUR};border-color:{WATER_EDGE}"></i>'
+                 f'{WATER_NAME}</span>')
     return f"<b>{html.escape(classes.title)}:</b> " + "".join(items)

@@ -66,7 +66,7 @@ def test_plot_group_shows_classes_legend_title_caption(forum):
     ax = maps.plot_group(forum, "legal", metric="providers")
     fig = ax.figure
     classes = maps.classify(_rows(forum, 5)["providers"], "providers", 5)
-    assert _legend_texts(ax) == [*classes.labels, "no data"]
+    assert _legend_texts(ax) == [*classes.labels, "no data", "water (Tonle Sap)"]
     assert classes.labels[0] == "0 (no provider)"
     texts = [t.get_text() for t in fig.texts]
     assert any(t.startswith("Legal aid: providers") for t in texts)
@@ -108,7 +108,7 @@ def test_suppressed_counts_have_their_own_class(forum_k3):
     assert {faces[c] for c in hidden} == {colours.SUPPRESSED_COLOUR}
     assert colours.SUPPRESSED_COLOUR not in {faces[c] for c in shown}
     assert faces["25"] == colours.MISSING_COLOUR != colours.SUPPRESSED_COLOUR
-    assert _legend_texts(ax)[-2:] == ["suppressed (<3)", "no data"]
+    assert _legend_texts(ax)[-3:] == ["suppressed (<3)", "no data", "water (Tonle Sap)"]
     # scores are never suppressed: no such class on a coverage map
     assert "suppressed (<3)" not in _legend_texts(maps.plot_group(forum_k3, 1, "coverage"))
 
@@ -116,7 +116,7 @@ def test_suppressed_counts_have_their_own_class(forum_k3):
 def test_level_of_one_service_type(forum):
     ax = maps.plot_group(forum, "legal", metric="level", service=1)
     assert _legend_texts(ax) == ["0: nobody", "0.50: nationwide only", "1: local institution",
-                                 "no data"]
+                                 "no data", "water (Tonle Sap)"]
     svc = forum.by_service
     svc = svc[(svc["group_id"] == 5) & (svc["service_id"] == 1)].set_index("province_code")
     faces = _faces(ax)
@@ -175,7 +175,7 @@ def test_small_multiples_share_one_classification(forum):
     legend = [ax for ax in fig.axes if ax.get_gid() == "legend"]
     assert len(legend) == 1
     entries = [t.get_text() for t in legend[0].texts if t.get_gid() == "legend-entry"]
-    assert entries == [*shared.labels, "no data"]
+    assert entries == [*shared.labels, "no data"]  # the lake is named on each panel
     # each panel in its own pin ramp; a class keeps its meaning across panels
     for g, ax in zip(GROUPS, panels):
         ramp = [c.upper() for c in maps.group_ramp(g, len(shared.bins))]
