@@ -27,12 +27,11 @@ import sys
 import threading
 import time
 import traceback
-import unicodedata
 from pathlib import Path
 from typing import Iterator, Sequence
 
-import pandas as pd
 
+from coverage.console import printable, text_table
 from coverage.errors import InputError
 from coverage.maps.classes import METRICS as MAP_METRICS
 from coverage.settings import (FRAMES, LEVELS, MIN_COUNT, NATIONWIDE_WEIGHT, PROVINCE_WEIGHT,
@@ -314,7 +313,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     if args.out is not None:
         write_csv(table, args.out, hxl=args.hxl)
         log.info("wrote %s", args.out)
-    print(_text_table(table))
+    print(text_table(table))
     n_bad = int((table["status"] == "unresolved").sum())
     n_texts = table["area_text"].nunique()
     print(f"\n{n_texts} place texts in {len(records)} records: "
@@ -323,21 +322,15 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _text_table(table: pd.DataFrame, width: int = 36) -> str:
-    """The review table for a terminal: left-aligned, long texts cut, repeats blanked."""
-    shown = table.astype(object).where(table.notna(), "").astype(str).apply(
-        lambda col: col.map(printable))       # DataFrame.map needs pandas 2.1
-    repeat = shown["area_text"].eq(shown["area_text"].shift())
-    shown.loc[repeat, ["area_text", "records"]] = ""
-    shown.loc[~repeat & (table["area_text"] == ""), "area_text"] = "(blank)"
-    for col in ("area_text", "fragment", "reason"):
-        shown[col] = shown[col].map(lambda v: v if len(v) <= width else v[:width - 1] + "…")
-    widths = {c: max(len(c), *(len(v) for v in shown[c])) for c in shown.columns}
-    lines = ["  ".join(c.ljust(widths[c]) for c in shown.columns).rstrip()]
-    for row in shown.itertuples(index=False):
-        lines.append("  ".join(v.ljust(widths[c]) for c, v in zip(shown.columns, row)).rstrip())
-    return "\n".join(lines)
+def cmd_services(args: argparse.Namespace) -> int:
+    """``kh-coverage services``: the groups and numbered service types a sheet may name."""
+    from coverage.records.template import services_listing
 
+    print(services_listing())
+    return 0
+
+
+# --- plumbing -------------------------------------------------------------------------
 
 # --- template -------------------------------------------------------------------------
 
@@ -353,29 +346,6 @@ def cmd_template(args: argparse.Namespace) -> int:
     print(f"wrote {args.path}: columns {', '.join(table.columns)}; replace the two example rows "
           "with your own (kh-coverage services lists the service types)")
     return 0
-
-
-def cmd_services(args: argparse.Namespace) -> int:
-    """``kh-coverage services``: the groups and numbered service types a sheet may name."""
-    from coverage.records.template import services_listing
-
-    print(services_listing())
-    return 0
-
-
-# --- plumbing -------------------------------------------------------------------------
-
-def printable(text: str, keep: str = "") -> str:
-    r"""``text`` safe for a terminal: control and format characters (escape sequences,
-    line breaks, bidi overrides) shown as Python escapes, except those in ``keep``.
-
-    Examples
-    --------
-    >>> printable("a\x1b[31mb\nc")
-    'a\\x1b[31mb\\nc'
-    """
-    return "".join(c if c in keep or unicodedata.category(c) not in ("Cc", "Cf")
-                   else repr(c)[1:-1] for c in text)
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:

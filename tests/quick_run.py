@@ -27,3 +27,12 @@ def quick(monkeypatch):
 
     monkeypatch.setattr(coverage.maps, "save_maps", _maps)
     monkeypatch.setattr(coverage.report, "write_report", _report)
+
+
+@pytest.fixture
+def no_maps(monkeypatch):
+    """`kh-coverage run` with the real report but no map files (the report draws the one
+    small-multiples figure it lacks): for CLI tests about tables and report text."""
+    import coverage.maps
+
+    monkeypatch.setattr(coverage.maps, "save_maps", _maps)

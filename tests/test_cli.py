@@ -10,6 +10,7 @@ import pytest
 
 from coverage.cli import main
 from coverage.records import read_records
+from quick_run import no_maps, quick  # noqa: F401  (fixtures: no drawing)
 
 PROVINCES = pd.read_csv(resources.files("coverage") / "data" / "provinces.csv", dtype=str)
 EXAMPLE = resources.files("coverage") / "data" / "example_records.csv"
@@ -121,7 +122,7 @@ def _previous_output(out, names=("coverage_by_province.csv",)):
     return out
 
 
-def test_run_replaces_an_earlier_output_folder(forum_run, tmp_path, capsys):
+def test_run_replaces_an_earlier_output_folder(forum_run, quick, tmp_path, capsys):
     out = _previous_output(tmp_path / "out", ("coverage_by_province.csv", "stale.txt"))
     sheet = _sheet(tmp_path / "s.csv", "institution,group,area\nWorld Hope,shelter,Siem Reap\n")
     assert main(["run", str(sheet), "--out", str(out), "--quiet", "--metrics", "coverage"]) == 0
@@ -260,7 +261,7 @@ def test_missing_records_file_exits_2(tmp_path, capsys):
     assert "nope.csv" in capsys.readouterr().err
 
 
-def test_unplaceable_area_is_listed_not_fatal(tmp_path, capsys):
+def test_unplaceable_area_is_listed_not_fatal(no_maps, tmp_path, capsys):
     sheet = _sheet(tmp_path / "s.csv", "institution,group,service,area\n"
                                        "World Hope,shelter,1,Siem Reap\n"
                                        "Somebody,legal,2,Thai border\n")
@@ -275,7 +276,7 @@ def test_unplaceable_area_is_listed_not_fatal(tmp_path, capsys):
     assert by_province["province_code"].nunique() == 25          # user data: 2013 frame
 
 
-def test_keep_columns_passes_extra_columns_through(tmp_path, capsys):
+def test_keep_columns_passes_extra_columns_through(quick, tmp_path, capsys):
     with resources.as_file(EXAMPLE) as path:
         assert main(["run", str(path), "--out", str(tmp_path / "a"), "--quiet",
                      "--metrics", "coverage"]) == 0
@@ -289,7 +290,7 @@ def test_keep_columns_passes_extra_columns_through(tmp_path, capsys):
     assert kept.loc[kept["record_id"] == "R0001", "source_line"].unique().tolist() == ["430"]
 
 
-def test_min_count_suppresses_small_counts_everywhere(tmp_path, capsys):
+def test_min_count_suppresses_small_counts_everywhere(no_maps, tmp_path, capsys):
     rows = ["institution,group,service,area"]
     # case-level: one row per case handled, a few providers per province
     for i, (inst, area) in enumerate([("A", "Battambang"), ("B", "Battambang"),
@@ -337,7 +338,7 @@ def _need_sheet(path, column="female", frame="2010"):
     return path
 
 
-def test_need_file_changes_the_gap(tmp_path, capsys):
+def test_need_file_changes_the_gap(no_maps, tmp_path, capsys):
     need = _need_sheet(tmp_path / "need.csv")
     out = tmp_path / "out"
     assert main(["run", "--out", str(out), "--need", str(need), "--quiet",

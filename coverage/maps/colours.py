@@ -20,6 +20,10 @@ SUPPRESSED_COLOUR = "#BDBDBD"
 SUPPRESSED_HATCH = "...."
 EDGE_COLOUR = "#7A7A7A"
 HATCH_COLOUR = "#8C8C8C"
+#: Inland water (the Tonle Sap): light blue fill, a thin darker shore and a dark blue name.
+WATER_COLOUR = "#CFE6F5"
+WATER_EDGE = "#6A9FC6"
+WATER_TEXT = "#1F4E79"
 #: Ramp colours that differ from the pin: the forum's black pin (group 6) would give a grey
 #: ramp, read as "no data"; a dark violet keeps it the darkest pin while giving it a hue no
 #: other group has.

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from coverage.maps.base import WATER_ANGLE, WATER_LABEL, WATER_NAME, BaseMap, base_map
 from coverage.maps.classes import METRICS, Classes, classify, metric_info
 from coverage.maps.colours import (EDGE_COLOUR, HATCH_COLOUR, MISSING_COLOUR, MISSING_HATCH,
-                                   SUPPRESSED_COLOUR, SUPPRESSED_HATCH, gap_ramp, group_ramp,
-                                   lightness)
+                                   SUPPRESSED_COLOUR, SUPPRESSED_HATCH, WATER_COLOUR, WATER_EDGE,
+                                   WATER_TEXT, gap_ramp, group_ramp, lightness)
 from coverage.maps.table import map_table, subtitle, values
 from coverage.scores import CoverageResult
 from coverage.sources import SOURCES, boundary_source, user_source
@@ -68,38 +69,52 @@ def _legend_handles(classes: Classes, min_count: int) -> list:
                              label=f"suppressed (<{min_count})"))
     handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor=HATCH_COLOUR, hatch=MISSING_HATCH,
                          linewidth=0.5, label="no data"))
+    handles.append(Patch(facecolor=WATER_COLOUR, edgecolor=WATER_EDGE, linewidth=0.5,
+                         label=WATER_NAME))
     return handles
 
 
-def _draw_polygons(ax: "Axes", t: "gpd.GeoDataFrame", linewidth: float = 0.5) -> None:
+def _draw_polygons(ax: "Axes", t: "gpd.GeoDataFrame", base: BaseMap,
+                   linewidth: float = 0.5) -> None:
+    """Fill every province in one collection, hatch the missing and suppressed ones, and
+    draw the lake on top."""
+    from matplotlib.collections import PathCollection
     from matplotlib.patches import PathPatch
-    from matplotlib.path import Path as MPath
 
-    for row in t.itertuples():
-        geoms = getattr(row.geometry, "geoms", [row.geometry])
-        for poly in geoms:
-            rings = [poly.exterior, *poly.interiors]
-            verts = np.concatenate([np.asarray(r.coords)[:, :2] for r in rings])
-            codes = np.concatenate([[MPath.MOVETO] + [MPath.LINETO] * (len(r.coords) - 2)
-                                    + [MPath.CLOSEPOLY] for r in rings])
-            patch = PathPatch(MPath(verts, codes), facecolor=row.colour, edgecolor=EDGE_COLOUR,
-                              linewidth=linewidth, hatch=row.hatch or None, gid=f"province-{row.code}")
-            patch.set_label(f"_{row.code}")
-            ax.add_artist(patch)  # not add_patch: limits are set once, by _frame_axes
+    fills = PathCollection(base.paths, facecolors=list(t["colour"]), edgecolors=EDGE_COLOUR,
+                           linewidths=linewidth, gid="provinces")
+    fills.codes = base.codes  # type: ignore[attr-defined]  # read by tests
+    ax.add_collection(fills, autolim=False)  # limits are set once, by _frame_axes
+    for hatch in sorted(set(t["hatch"]) - {""}):
+        on = (t["hatch"] == hatch).to_numpy()
+        marks = PathCollection([p for p, keep in zip(base.paths, on) if keep],
+                               facecolors="none", edgecolors=EDGE_COLOUR,
+                               linewidths=linewidth, gid=f"hatch-{hatch}")
+        marks.set_hatch(hatch)
+        marks.codes = tuple(c for c, keep in zip(base.codes, on) if keep)  # type: ignore[attr-defined]
+        ax.add_collection(marks, autolim=False)
+    if base.water is not None:
+        ax.add_artist(PathPatch(base.water, facecolor=WATER_COLOUR, edgecolor=WATER_EDGE,
+                                linewidth=linewidth * 0.6, gid="water"))
+
+
+def _draw_water_label(ax: "Axes", size: float) -> None:
+    ax.text(*WATER_LABEL, "Tonle Sap", fontsize=size, rotation=WATER_ANGLE, style="italic",
+            ha="center", va="center", rotation_mode="anchor", color=WATER_TEXT,
+            gid="label-water")
 
 
 def _text_colour(face: str) -> str:
     return "#000000" if lightness(face) > 52 else "#FFFFFF"
 
 
-def _draw_labels(ax: "Axes", t: "gpd.GeoDataFrame", size: float, leaders: bool = True) -> None:
+def _draw_labels(ax: "Axes", t: "gpd.GeoDataFrame", base: BaseMap, size: float) -> None:
     import matplotlib.patheffects as pe
 
-    for row in t.itertuples():
-        pt = row.geometry.representative_point()
-        x, y = LABEL_AT.get(row.code, (pt.x, pt.y)) if leaders else (pt.x, pt.y)
-        if leaders and row.code in LEADER_LABELS:
-            ax.annotate(row.short, (pt.x, pt.y), xytext=LEADER_LABELS[row.code],
+    for row, (px, py) in zip(t.itertuples(), base.points):
+        x, y = LABEL_AT.get(row.code, (px, py))
+        if row.code in LEADER_LABELS:
+            ax.annotate(row.short, (px, py), xytext=LEADER_LABELS[row.code],
                         fontsize=size, ha="center", va="center", color="#000000",
                         arrowprops=dict(arrowstyle="-", color="#000000", lw=0.5, shrinkA=0,
                                         shrinkB=0),
@@ -126,13 +141,12 @@ def _frame_axes(ax: "Axes", t: "gpd.GeoDataFrame", pad: float = 0.05) -> None:
 def _draw_inset(ax: "Axes", t: "gpd.GeoDataFrame", size: float) -> None:
     lon0, lon1, lat0, lat1 = CAPITAL_INSET
     ins = ax.inset_axes([0.70, 0.02, 0.30, 0.30])
-    sub = t[t.intersects(_box(*CAPITAL_INSET))].copy()
-    sub["geometry"] = sub.geometry.clip_by_rect(lon0 - 0.1, lat0 - 0.1, lon1 + 0.1, lat1 + 0.1)
-    _draw_polygons(ins, sub, linewidth=0.6)
-    for row in sub.itertuples():
+    base = base_map(t, clip=(lon0 - 0.1, lat0 - 0.1, lon1 + 0.1, lat1 + 0.1))
+    sub = t.set_index("code").loc[list(base.codes)].reset_index()
+    _draw_polygons(ins, sub, base, linewidth=0.6)
+    for row, (x, y) in zip(sub.itertuples(), base.points):
         if row.code in ("12", "08"):
-            pt = row.geometry.representative_point()
-            ins.text(pt.x, pt.y, row.short, fontsize=size, ha="center", va="center",
+            ins.text(x, y, row.short, fontsize=size, ha="center", va="center",
                      color=_text_colour(row.colour), gid=f"inset-label-{row.code}")
     ins.set_xlim(lon0, lon1)
     ins.set_ylim(lat0, lat1)
@@ -145,12 +159,6 @@ def _draw_inset(ax: "Axes", t: "gpd.GeoDataFrame", size: float) -> None:
     ins.set_title("Phnom Penh area", fontsize=size, pad=2)
     ax.indicate_inset([lon0, lat0, lon1 - lon0, lat1 - lat0], ins, edgecolor="#000000",
                       linewidth=0.6, alpha=0.8)
-
-
-def _box(lon0: float, lon1: float, lat0: float, lat1: float):
-    from shapely.geometry import box
-
-    return box(lon0, lat0, lon1, lat1)
 
 
 def _key_text(t: "gpd.GeoDataFrame") -> str:
@@ -222,8 +230,10 @@ def plot_group(result: CoverageResult, group: int | str, metric: str = "coverage
         ax = fig.add_axes((0.0, 0.115, 0.76, 0.74))
         ax.set_anchor("NW")
     fig = ax.figure
-    _draw_polygons(ax, t)
-    _draw_labels(ax, t, size=6.5)
+    base = base_map(t)
+    _draw_polygons(ax, t, base)
+    _draw_labels(ax, t, base, size=6.5)
+    _draw_water_label(ax, size=6)
     _frame_axes(ax, t)
     if inset:
         _draw_inset(ax, t, size=6)
@@ -291,8 +301,10 @@ def plot_groups(result: CoverageResult, metric: str = "coverage", frame: str | N
         ax.set_anchor("S")
         t = map_table(result, g.id, metric, frame, None, shared)
         tables.append(t)
-        _draw_polygons(ax, t, linewidth=0.35)
-        _draw_labels(ax, t, size=4.6)
+        base = base_map(t)
+        _draw_polygons(ax, t, base, linewidth=0.35)
+        _draw_labels(ax, t, base, size=4.6)
+        _draw_water_label(ax, size=4.2)
         _frame_axes(ax, t)
         ax.set_title("\n".join(textwrap.wrap(f"{g.id}. {g.name}", 34)), fontsize=7.5,
                      fontweight="bold", loc="left", pad=1, color="#000000")

@@ -24,8 +24,11 @@ from typing import Sequence
 
 import pandas as pd
 
+from coverage.boundaries import load_water
+from coverage.maps.base import WATER_ANGLE, WATER_LABEL, WATER_NAME
 from coverage.maps.classes import classify
-from coverage.maps.colours import EDGE_COLOUR, HATCH_COLOUR, MISSING_COLOUR, SUPPRESSED_COLOUR
+from coverage.maps.colours import (EDGE_COLOUR, HATCH_COLOUR, MISSING_COLOUR, SUPPRESSED_COLOUR,
+                                   WATER_COLOUR, WATER_EDGE, WATER_TEXT)
 from coverage.maps.draw import caption
 from coverage.maps.table import map_table, polygons, subtitle
 from coverage.scores import CoverageResult
@@ -202,7 +205,7 @@ def interactive_map(result: CoverageResult, groups: Sequence[int] | None = None,
                        .replace("\n", " · "))
     return (f'<div class="khc-map" id="{uid}"><style>{STYLE}</style>{select}'
             f'<svg viewBox="{view}" role="img" aria-label="Map of {html.escape(metric)} by '
-            f'province">{defs}{"".join(layers)}</svg>{"".join(legends)}'
+            f'province">{defs}{"".join(layers)}{shapes.water}</svg>{"".join(legends)}'
             f'<p class="khc-note">Hover over or tab to a province for its figures. {note}</p>'
             f'<div class="khc-tip" hidden></div><script>{SCRIPT.replace("ID", uid)}</script>'
             "</div>")
@@ -212,6 +215,7 @@ class _Paths(dict):
     """Province code -> SVG path data, with the view box as ``attrs_viewbox``."""
 
     attrs_viewbox = ""
+    water = ""  # the Tonle Sap: path data and its name, drawn over the provinces
 
 
 def _shape_paths(shapes) -> _Paths:
@@ -220,7 +224,8 @@ def _shape_paths(shapes) -> _Paths:
     k = math.cos(math.radians((y0 + y1) / 2))
     scale = WIDTH / ((x1 - x0) * k)
     out = _Paths()
-    for code, geom in zip(shapes["code"].astype(str), shapes.geometry):
+
+    def d(geom) -> str:
         geom = geom.simplify(TOLERANCE, preserve_topology=True)
         rings = []
         for poly in getattr(geom, "geoms", [geom]):
@@ -228,7 +233,18 @@ def _shape_paths(shapes) -> _Paths:
                 pts = [f"{(x - x0) * k * scale:.1f},{(y1 - y) * scale:.1f}"
                        for x, y in ring.coords[:-1]]
                 rings.append("M" + "L".join(pts) + "Z")
-        out[code] = "".join(rings)
+        return "".join(rings)
+
+    for code, geom in zip(shapes["code"].astype(str), shapes.geometry):
+        out[code] = d(geom)
+    lx, ly = (WATER_LABEL[0] - x0) * k * scale, (y1 - WATER_LABEL[1]) * scale
+    out.water = ("".join(f'<path class="khc-water" d="{d(g)}" fill="{WATER_COLOUR}" '
+                         f'stroke="{WATER_EDGE}" stroke-width="0.6" pointer-events="none"/>'
+                         for g in load_water().geometry)
+                 + f'<text x="{lx:.1f}" y="{ly:.1f}" transform="rotate({-WATER_ANGLE:g} '
+                 f'{lx:.1f} {ly:.1f})" text-anchor="middle" dominant-baseline="middle" '
+                 f'font-size="11" font-style="italic" fill="{WATER_TEXT}" '
+                 'pointer-events="none">Tonle Sap</text>')
     out.attrs_viewbox = f"-2 -2 {WIDTH + 4:.0f} {(y1 - y0) * scale + 4:.0f}"
     return out
 
@@ -287,4 +303,6 @@ def _legend(result: CoverageResult, gid: int, metric: str, t, hatch: str) -> str
     if (t["status"] == "suppressed").any():
         items.append(f'<span><i style="background:{SUPPRESSED_COLOUR}"></i>suppressed '
                      f'(&lt;{result.params.min_count})</span>')
+    items.append(f'<span><i style="background:{WATER_COLOUR};border-color:{WATER_EDGE}"></i>'
+                 f'{WATER_NAME}</span>')
     return f"<b>{html.escape(classes.title)}:</b> " + "".join(items)

@@ -225,9 +225,10 @@ def test_an_old_output_stranded_by_a_hard_kill_is_put_back(quick, tmp_path, caps
 
 
 def test_sigterm_while_maps_are_drawn_stops_the_workers_quietly(tmp_path, capfd):
-    """Before: the parent could sleep on in the pool (the signal reached a helper thread)
-    and forked workers inherited its handler; now the parent wakes, stops the pool, and
-    no worker prints a traceback (capfd sees the workers' stderr too)."""
+    """Before: the parent could sleep on in a process pool (the signal reached a helper
+    thread) and forked workers inherited its handler; now maps are drawn in this process
+    (PNG compression on one thread): the interrupt stops it, no child process is left and
+    nothing prints a traceback (capfd sees every thread's and process's stderr)."""
     import multiprocessing
     import threading
 
@@ -239,7 +240,7 @@ def test_sigterm_while_maps_are_drawn_stops_the_workers_quietly(tmp_path, capfd)
     stop, lock = threading.Event(), threading.Lock()
 
     def terminate():
-        while not stop.wait(1.0):                     # until the pool has noticed
+        while not stop.wait(0.3):                     # until save_maps has noticed
             with lock:
                 if not stop.is_set():
                     os.kill(os.getpid(), signal.SIGTERM)

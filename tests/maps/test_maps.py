@@ -1,6 +1,7 @@
 """Maps: what the choropleths show (classes, colours, legends, labels) and byte-identical files."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import re
@@ -33,17 +34,19 @@ def forum_k3():
 
 def _faces(ax) -> dict[str, str]:
     """Province code -> face colour of its (first) patch on the axes."""
-    out = {}
-    for p in ax.artists + ax.patches:
-        gid = p.get_gid() or ""
-        if gid.startswith("province-"):
-            out.setdefault(gid[9:], to_hex(p.get_facecolor(), keep_alpha=False).upper())
-    return out
+    fills = [c for c in ax.collections if c.get_gid() == "provinces"]
+    assert len(fills) == 1
+    faces = fills[0].get_facecolor()
+    assert len(faces) == len(fills[0].codes)
+    return {code: to_hex(f, keep_alpha=False).upper() for code, f in zip(fills[0].codes, faces)}
 
 
 def _hatches(ax) -> dict[str, str | None]:
-    return {p.get_gid()[9:]: p.get_hatch() for p in ax.artists + ax.patches
-            if (p.get_gid() or "").startswith("province-")}
+    out = {code: None for c in ax.collections if c.get_gid() == "provinces" for code in c.codes}
+    for c in ax.collections:
+        if (c.get_gid() or "").startswith("hatch-"):
+            out.update({code: c.get_hatch() for code in c.codes})
+    return out
 
 
 def _legend_texts(ax) -> list[str]:
@@ -63,7 +66,7 @@ def test_plot_group_shows_classes_legend_title_caption(forum):
     ax = maps.plot_group(forum, "legal", metric="providers")
     fig = ax.figure
     classes = maps.classify(_rows(forum, 5)["providers"], "providers", 5)
-    assert _legend_texts(ax) == [*classes.labels, "no data"]
+    assert _legend_texts(ax) == [*classes.labels, "no data", "water (Tonle Sap)"]
     assert classes.labels[0] == "0 (no provider)"
     texts = [t.get_text() for t in fig.texts]
     assert any(t.startswith("Legal aid: providers") for t in texts)
@@ -105,7 +108,7 @@ def test_suppressed_counts_have_their_own_class(forum_k3):
     assert {faces[c] for c in hidden} == {colours.SUPPRESSED_COLOUR}
     assert colours.SUPPRESSED_COLOUR not in {faces[c] for c in shown}
     assert faces["25"] == colours.MISSING_COLOUR != colours.SUPPRESSED_COLOUR
-    assert _legend_texts(ax)[-2:] == ["suppressed (<3)", "no data"]
+    assert _legend_texts(ax)[-3:] == ["suppressed (<3)", "no data", "water (Tonle Sap)"]
     # scores are never suppressed: no such class on a coverage map
     assert "suppressed (<3)" not in _legend_texts(maps.plot_group(forum_k3, 1, "coverage"))
 
@@ -113,7 +116,7 @@ def test_suppressed_counts_have_their_own_class(forum_k3):
 def test_level_of_one_service_type(forum):
     ax = maps.plot_group(forum, "legal", metric="level", service=1)
     assert _legend_texts(ax) == ["0: nobody", "0.50: nationwide only", "1: local institution",
-                                 "no data"]
+                                 "no data", "water (Tonle Sap)"]
     svc = forum.by_service
     svc = svc[(svc["group_id"] == 5) & (svc["service_id"] == 1)].set_index("province_code")
     faces = _faces(ax)
@@ -144,12 +147,12 @@ def test_drawing_on_a_given_axes_leaves_pyplot_alone(forum):
     assert plt.get_fignums() == before
 
 
-def test_province_labels_do_not_collide(forum):
+def test_province_and_lake_labels_do_not_collide(forum):
     ax = maps.plot_group(forum, 4, "coverage")
     renderer = ax.figure.canvas.get_renderer()
     boxes = {t.get_gid(): t.get_window_extent(renderer) for t in ax.texts
              if (t.get_gid() or "").startswith("label-")}
-    assert len(boxes) == 24
+    assert len(boxes) == 24 + 1 and "label-water" in boxes
     clashes = [(a, b) for (a, ba), (b, bb) in itertools.combinations(boxes.items(), 2)
                if ba.overlaps(bb)]
     assert clashes == []
@@ -172,7 +175,7 @@ def test_small_multiples_share_one_classification(forum):
     legend = [ax for ax in fig.axes if ax.get_gid() == "legend"]
     assert len(legend) == 1
     entries = [t.get_text() for t in legend[0].texts if t.get_gid() == "legend-entry"]
-    assert entries == [*shared.labels, "no data"]
+    assert entries == [*shared.labels, "no data"]  # the lake is named on each panel
     # each panel in its own pin ramp; a class keeps its meaning across panels
     for g, ax in zip(GROUPS, panels):
         ramp = [c.upper() for c in maps.group_ramp(g, len(shared.bins))]
@@ -288,19 +291,19 @@ def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_save_maps_writes_identical_files_twice(forum, tmp_path):
-    a = maps.save_maps(forum, tmp_path / "a", metrics=("coverage",))
-    b = maps.save_maps(forum, tmp_path / "b", metrics=("coverage",))
-    names = sorted(p.name for p in a)
-    assert names == sorted(p.name for p in b)
-    expected = {f"group_{g.id}_{g.slug}_coverage.{ext}" for g in GROUPS for ext in ("png", "svg", "pdf")}
-    expected |= {f"all_groups_coverage.{ext}" for ext in ("png", "svg", "pdf")}
-    assert set(names) == expected
-    for pa, pb in zip(sorted(a), sorted(b)):
-        assert _digest(pa) == _digest(pb), pa.name
+def test_maps_are_byte_identical_from_run_to_run(forum, tmp_path):
+    # one small map in every format, drawn twice from scratch (the CLI's
+    # test_run_is_reproducible checks a whole run the same way)
+    from coverage.maps.files import _draw_and_save
+
+    a = _draw_and_save(forum, "coverage", 5, None, tmp_path, ("png", "svg", "pdf"), 200)
+    digests = [_digest(p) for p in a]
+    b = _draw_and_save(forum, "coverage", 5, None, tmp_path, ("png", "svg", "pdf"), 200)
+    assert [p.name for p in a] == [f"group_5_legal_coverage.{ext}" for ext in ("png", "svg", "pdf")]
+    assert [_digest(p) for p in b] == digests
     from PIL import Image
 
-    with Image.open(tmp_path / "a" / "all_groups_coverage.png") as im:
+    with Image.open(a[0]) as im:
         assert im.size[0] >= 8 * 200
         assert round(im.info["dpi"][0]) >= 200
 
@@ -388,3 +391,61 @@ def test_fixed_classes_match_a_naive_oracle(values):
         return 1 if v < 0.25 else 2 if v < 0.5 else 3 if v < 0.75 else 4
 
     assert classes.index(values).tolist() == [naive(v) for v in values]
+
+# ----------------------------------------------------------------------------- base map, lake
+
+
+def test_the_lake_is_water_on_every_map(forum):
+    import shapely
+
+    from coverage.boundaries import load_water
+
+    lake = load_water().geometry.iloc[0]
+    single = maps.plot_group(forum, 2, "gap")
+    panels = [ax for ax in maps.plot_groups(forum, "coverage").axes
+              if (ax.get_gid() or "").startswith("panel-")]
+    inset = [a for a in single.child_axes]
+    for ax in [single, *panels]:
+        water = [p for p in ax.patches + ax.artists if p.get_gid() == "water"]
+        assert len(water) == 1
+        assert to_hex(water[0].get_facecolor()).upper() == colours.WATER_COLOUR
+        # drawn over the provinces, and where the lake is (its label point is inside)
+        assert water[0].get_zorder() >= [c for c in ax.collections if c.get_gid() == "provinces"][0].get_zorder()
+        assert water[0].get_path().contains_point((104.07, 12.89))
+        assert lake.contains(shapely.Point(103.934, 13.035))
+        assert [t.get_text() for t in ax.texts if t.get_gid() == "label-water"] == ["Tonle Sap"]
+    # the Phnom Penh inset lies south of the lake: no water there
+    assert len(inset) == 1 and not [p for p in inset[0].patches + inset[0].artists
+                                    if p.get_gid() == "water"]
+
+
+def test_drawn_geometry_is_simplified_without_gaps_or_drift():
+    import shapely
+
+    from coverage.boundaries import load_provinces
+    from coverage.maps.base import DRAW_TOLERANCE, base_map
+
+    polys = load_provinces("2010")
+    base = base_map(polys)
+    # the drawn paths back as polygons, filled even-odd (holes are rings inside rings)
+    drawn = [functools.reduce(shapely.symmetric_difference,
+                              [shapely.Polygon(r) for r in p.to_polygons()])
+             for p in base.paths]
+    before = shapely.get_num_coordinates(polys.geometry.values).sum()
+    after = sum(len(p.vertices) for p in base.paths)
+    assert after < 0.75 * before
+    # each drawn province stays within a few pixels of the real one (independent of how
+    # the simplification was done: Hausdorff distance to the original)
+    for poly, geom in zip(drawn, polys.geometry):
+        assert shapely.hausdorff_distance(poly, geom) < 5 * DRAW_TOLERANCE
+    # neighbours still meet: the drawn provinces cover the same land, no slivers between
+    land = shapely.union_all(polys.geometry.values)
+    assert abs(shapely.union_all(drawn).area - land.area) < 1e-3 * land.area
+
+
+def test_interactive_map_shows_the_lake_over_the_provinces(forum):
+    from coverage.maps.interactive import interactive_map
+
+    text = interactive_map(forum, groups=[1])
+    assert text.count('class="khc-water"') == 1 and ">Tonle Sap</text>" in text
+    assert text.rindex('class="khc-province"') < text.index('class="khc-water"')

@@ -1,0 +1,43 @@
+"""What the command line prints: terminal-safe text and the review table.
+
+Examples
+--------
+>>> printable("a\x1b[31mb")
+'a\\x1b[31mb'
+"""
+from __future__ import annotations
+
+import unicodedata
+
+import pandas as pd
+
+__all__ = ["printable", "text_table"]
+
+
+def printable(text: str, keep: str = "") -> str:
+    r"""``text`` safe for a terminal: control and format characters (escape sequences,
+    line breaks, bidi overrides) shown as Python escapes, except those in ``keep``.
+
+    Examples
+    --------
+    >>> printable("a\x1b[31mb\nc")
+    'a\\x1b[31mb\\nc'
+    """
+    return "".join(c if c in keep or unicodedata.category(c) not in ("Cc", "Cf")
+                   else repr(c)[1:-1] for c in text)
+
+
+def text_table(table: pd.DataFrame, width: int = 36) -> str:
+    """The review table for a terminal: left-aligned, long texts cut, repeats blanked."""
+    shown = table.astype(object).where(table.notna(), "").astype(str).apply(
+        lambda col: col.map(printable))       # DataFrame.map needs pandas 2.1
+    repeat = shown["area_text"].eq(shown["area_text"].shift())
+    shown.loc[repeat, ["area_text", "records"]] = ""
+    shown.loc[~repeat & (table["area_text"] == ""), "area_text"] = "(blank)"
+    for col in ("area_text", "fragment", "reason"):
+        shown[col] = shown[col].map(lambda v: v if len(v) <= width else v[:width - 1] + "…")
+    widths = {c: max(len(c), *(len(v) for v in shown[c])) for c in shown.columns}
+    lines = ["  ".join(c.ljust(widths[c]) for c in shown.columns).rstrip()]
+    for row in shown.itertuples(index=False):
+        lines.append("  ".join(v.ljust(widths[c]) for c, v in zip(shown.columns, row)).rstrip())
+    return "\n".join(lines)
