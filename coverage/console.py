@@ -1,9 +1,9 @@
-"""What the command line prints: terminal-safe text and the review table.
+r"""What the command line prints: terminal-safe text and the review table.
 
 Examples
 --------
->>> printable("a\x1b[31mb")
-'a\\x1b[31mb'
+>>> printable("tab\there") == "tab\\there"
+True
 """
 from __future__ import annotations
 
