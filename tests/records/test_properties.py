@@ -65,7 +65,7 @@ def row(draw) -> list[str]:
     return [institution, group, service, draw(place()), notes]
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(row(), min_size=1, max_size=12), frame=st.sampled_from(["2010", "2013"]),
        delimiter=st.sampled_from([",", ";", "\t"]), encoding=st.sampled_from(["utf-8", "utf-8-sig"]))
 def test_messy_sheets(rows, frame, delimiter, encoding):
