@@ -35,6 +35,12 @@ def test_analyze_loads_no_geometry_library():
     assert "pandas" in loaded  # the probe does see imports
 
 
+def test_default_analyze_loads_no_scipy():
+    # scipy.optimize (about 0.2 s) is only for the disclosure audit, i.e. min_count > 1
+    loaded = _loaded_after("import coverage\nr = coverage.analyze()\nassert len(r.by_province) == 168")
+    assert "scipy" not in loaded
+
+
 def test_census_loads_without_geopandas():
     loaded = _loaded_after("from coverage.boundaries.population import load_population\n"
                            "assert int(load_population('2010')['population'].sum()) == 13395682")

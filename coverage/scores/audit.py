@@ -34,8 +34,6 @@ from typing import Hashable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix, hstack, identity, vstack
 
 from coverage.scores.tables import COUNT_COLUMNS
 
@@ -266,6 +264,11 @@ def _solve(names, rows, hidden, values, width) -> dict[Ref, tuple[float, float]]
 
     Where a cell is proven wide enough (``width``) before both programs are solved, the
     interval returned is the part found so far (a lower estimate of its width)."""
+    # scipy is imported here, not at the top: only ``min_count > 1`` audits, and importing
+    # scipy.optimize costs a fresh ``analyze()`` about 0.2 s.
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix
+
     col = {c: j for j, c in enumerate(names)}
     eq = [r for r in rows if r[2]]
     ub = [r for r in rows if not r[2]]
@@ -327,6 +330,9 @@ def _unbounded(a_eq, a_ub, n: int) -> np.ndarray:
     ``t <= d`` and ``0 <= t <= 1``. Directions add up, so at an optimum ``t_j = 1`` for every
     unknown some direction raises, and ``t_j = 0`` for the others.
     """
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix, hstack, identity, vstack
+
     eye = identity(n, format="csr")
     a_ub2 = [hstack([-eye, eye])]  # t - d <= 0
     if a_ub is not None:
