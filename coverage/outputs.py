@@ -218,17 +218,26 @@ def check_new_file(path: Path, *, force: bool, inputs: Iterable[Path] = ()) -> N
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM until the block ends (a no-op off the main thread)."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-            signal, "pthread_sigmask"):
+    """Defer SIGINT and SIGTERM until the block ends (a no-op off the main thread).
+
+    Python handlers run in the main thread whichever thread the kernel hands the signal
+    to, so deferring them here holds even while other threads run (a signal mask on the
+    main thread alone would not: the kernel gives a process signal to any thread that
+    does not block it).
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for s in dict.fromkeys(caught):
+            signal.raise_signal(s)
 
 
 def _write_manifest(folder: Path, files: list[str]) -> None:
