@@ -9,7 +9,9 @@ For district *d* and service type *s* the level is the highest that applies:
 
 Coverage, gap (need = 2008 census population of the district, relative to the largest),
 ranks (only where the gap is above 0; equal gaps share a rank) and the provider counts
-follow the province method (``docs/method.md``).
+follow the province method (``docs/method.md``): a group that no record offers anywhere
+has no data (empty coverage, gap and rank), not zero, and group 0 is the mean over the
+groups with data.
 
 Examples
 --------
@@ -169,6 +171,11 @@ def district_tables(served: pd.DataFrame, frame: str, *, nationwide_weight: floa
     by_service = _levels(presence, districts, nationwide_weight, province_weight)
     groups = by_service.groupby(["district_code", "group_id"], sort=True).agg(
         coverage=("level", "mean"), services_total=("level", "size")).reset_index()
+    # no data is not zero (as for provinces): a group nobody offers anywhere has no
+    # coverage, gap or rank, and group 0 is the mean over the groups with data
+    offered = (by_service["local"] | by_service["province_only"]
+               | by_service["nationwide"]).groupby(by_service["group_id"]).any()
+    groups["coverage"] = groups["coverage"].where(groups["group_id"].map(offered).astype(bool))
     overall = groups.groupby("district_code", sort=True).agg(
         coverage=("coverage", "mean"), services_total=("services_total", "sum")).reset_index()
     table = pd.concat([overall.assign(group_id=0), groups], ignore_index=True)
