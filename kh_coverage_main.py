@@ -8,8 +8,8 @@ and says what to do.
 """
 from __future__ import annotations
 
+import signal
 import sys
-from importlib import metadata
 
 REINSTALL = "pip install --force-reinstall kh-coverage"
 CLASH = (
@@ -27,6 +27,8 @@ BROKEN = (
 
 
 def _coverage_py_installed() -> bool:
+    from importlib import metadata       # here, so SIGTERM is handled as early as can be
+
     try:
         metadata.distribution("coverage")
     except metadata.PackageNotFoundError:
@@ -34,20 +36,40 @@ def _coverage_py_installed() -> bool:
     return True
 
 
+#: As ``coverage.cli`` prints it (the package may not be imported yet when this is printed).
+INTERRUPTED = "kh-coverage: interrupted; nothing was changed or the output is complete"
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    """Check the installation, then run the command (SIGTERM and Ctrl-C while the
+    package is imported print one line and exit 130, like the command itself)."""
+    term = signal.getsignal(signal.SIGTERM)
+    if term == signal.SIG_DFL:           # not when the caller chose to ignore it
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
-        import coverage
-        from coverage.cli import main as cli_main
-    except ImportError:
-        cli_main = None
-        coverage = None
-    if _coverage_py_installed():
-        print(CLASH, file=sys.stderr)
-        return 2
-    if cli_main is None or not hasattr(coverage, "analyze"):
-        print(BROKEN, file=sys.stderr)
-        return 2
-    return cli_main()
+        try:
+            import coverage
+            from coverage.cli import main as cli_main
+        except ImportError:
+            cli_main = None
+            coverage = None
+        if _coverage_py_installed():
+            print(CLASH, file=sys.stderr)
+            return 2
+        if cli_main is None or not hasattr(coverage, "analyze"):
+            print(BROKEN, file=sys.stderr)
+            return 2
+        return cli_main()
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return 130
+    finally:
+        if term == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, term)
 
 
 if __name__ == "__main__":

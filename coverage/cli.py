@@ -48,6 +48,14 @@ METRICS = tuple(m for m, info in MAP_METRICS.items() if info.kind != "level")
 DEFAULT_METRICS = "coverage,gap"
 
 
+#: The one line an interrupted command prints (also in ``kh_coverage_main``).
+INTERRUPTED = "kh-coverage: interrupted; nothing was changed or the output is complete"
+#: Set by an interrupt, so one swallowed on its way (in a ``__del__`` or weakref callback,
+#: where Python only prints "Exception ignored") still stops the run before its output
+#: is moved into place.
+_interrupted = threading.Event()
+
+
 class UsageError(InputError):
     """A bad option value: exit code 2, like a bad records sheet."""
 
@@ -182,9 +190,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"kh-coverage: error: {printable(str(err), keep=chr(10))}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
-            print("kh-coverage: interrupted; nothing was changed or the output is complete",
-                  file=sys.stderr)
+            print(INTERRUPTED, file=sys.stderr)
             return 130
+        except BrokenPipeError:          # kh-coverage services | head: the reader left
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 141                   # as a shell reports a command stopped by SIGPIPE
         except Exception as err:  # noqa: BLE001 - the command's last line of defence
             if verbosity > 0:
                 traceback.print_exc(file=sys.stderr)
@@ -224,7 +235,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise
         raise UsageError(str(err)) from None
     step("scores")
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, cancelled=_interrupted.is_set) as tmp:
         write_tables(result, records, tmp, keep_columns=args.keep_columns,
                      record_level=args.record_level_tables, hxl=args.hxl)
         step("tables")
@@ -349,20 +360,42 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
+    _interrupted.set()
     raise KeyboardInterrupt
+
+
+def _unraisable(hook):
+    """``sys.unraisablehook`` that stays silent about an interrupt (already recorded)."""
+    def quiet(info) -> None:
+        if not isinstance(info.exc_value, KeyboardInterrupt):
+            hook(info)
+    return quiet
 
 
 @contextlib.contextmanager
 def _term_interrupts() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C while the command runs, so the same clean-up happens."""
+    """Treat SIGTERM like Ctrl-C while the command runs, so the same clean-up happens.
+
+    Both are recorded in :data:`_interrupted` as well as raised: an interrupt that lands
+    in a ``__del__`` or weakref callback is swallowed by Python (and printed as
+    "Exception ignored"); the flag still stops the run before its output is moved into
+    place, and nothing is printed. A signal the caller set to be ignored stays ignored.
+    """
     if sys.platform == "win32" or threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.signal(signal.SIGTERM, _raise_interrupt)
+    _interrupted.clear()
+    old = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    for s, handler in old.items():
+        if handler != signal.SIG_IGN:
+            signal.signal(s, _raise_interrupt)
+    hook, sys.unraisablehook = sys.unraisablehook, _unraisable(sys.unraisablehook)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, old)
+        sys.unraisablehook = hook
+        for s, handler in old.items():
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
 
 
 def _timer():

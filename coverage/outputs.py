@@ -25,7 +25,7 @@ import signal
 import tempfile
 import threading
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -303,12 +303,14 @@ def _swap(tmp: Path, out: Path) -> Path | None:
 
 
 @contextlib.contextmanager
-def atomic_dir(out: Path) -> Iterator[Path]:
+def atomic_dir(out: Path, cancelled: Callable[[], bool] | None = None) -> Iterator[Path]:
     """Yield a temporary folder next to ``out``; move it into place only on success.
 
     The files written into the yielded folder are listed in its :data:`MANIFEST` just
     before the move. An interrupt at any moment leaves under ``out`` either the complete
-    old folder or the complete new one; the work folders are removed.
+    old folder or the complete new one; the work folders are removed. ``cancelled``,
+    asked with interrupts held just before the move, stops it (``KeyboardInterrupt``)
+    when an interrupt was swallowed on its way.
     """
     created = [p for p in (out.parent, *out.parent.parents) if not p.exists()]
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -323,6 +325,8 @@ def atomic_dir(out: Path) -> Iterator[Path]:
         yield tmp
         _write_manifest(tmp, [e for e in _entries(tmp) if e != MANIFEST])
         with _signals_held():          # an interrupt waits until both renames are done
+            if cancelled is not None and cancelled():
+                raise KeyboardInterrupt
             old = _swap(tmp, out)
         log.debug("moved %s into place as %s", tmp.name, out)
     except BaseException:

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from coverage.cli import main
+from quick_run import _maps as quick_maps
 from quick_run import quick  # noqa: F401  (fixture: no drawing)
 from coverage.outputs import atomic_dir
 
@@ -254,3 +255,50 @@ def test_sigterm_while_maps_are_drawn_stops_the_workers_quietly(tmp_path, capfd)
                 stop.set()
     assert multiprocessing.active_children() == []
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_an_interrupt_swallowed_on_its_way_still_stops_the_run(quick, tmp_path, monkeypatch,
+                                                              capsys):
+    """Before: Ctrl-C landing in a ``__del__`` (or a weakref callback, as it did in
+    matplotlib) was printed as "Exception ignored ... KeyboardInterrupt" and lost: the
+    run went on and replaced the output, exit 0."""
+    import coverage.maps
+
+    class Dropped:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    def maps_with_a_finaliser(result, out_dir, **kwargs):
+        Dropped()                                   # collected at once: __del__ runs
+        return []
+
+    monkeypatch.setattr(coverage.maps, "save_maps", maps_with_a_finaliser)
+    out = _previous_output(tmp_path / "out")
+    before = _tree(out)
+    assert main(["run", str(_sheet(tmp_path / "s.csv")), "--out", str(out), *FAST]) == 130
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "kh-coverage: interrupted; nothing was changed or the output is complete"]
+    assert _tree(out) == before and _leftovers(tmp_path) == []
+    monkeypatch.setattr(coverage.maps, "save_maps", quick_maps)
+    assert main(["run", str(_sheet(tmp_path / "s.csv")), "--out", str(tmp_path / "o2"),
+                 *FAST]) == 0                      # the next command starts afresh
+
+
+def test_an_interrupt_while_the_package_is_imported_prints_one_line(monkeypatch, capsys):
+    """Before: Ctrl-C in the first second (imports) printed a traceback; SIGTERM then
+    killed the process with no word."""
+    import kh_coverage_main
+
+    class Interrupting:
+        def find_spec(self, name, path=None, target=None):
+            if name == "coverage.cli":
+                raise KeyboardInterrupt
+            return None
+
+    monkeypatch.delitem(sys.modules, "coverage.cli")
+    monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
+    monkeypatch.setattr(kh_coverage_main, "_coverage_py_installed", lambda: False)
+    term = signal.getsignal(signal.SIGTERM)
+    assert kh_coverage_main.main() == 130
+    assert capsys.readouterr().err.strip().splitlines() == [kh_coverage_main.INTERRUPTED]
+    assert signal.getsignal(signal.SIGTERM) == term          # handler put back
