@@ -20,7 +20,7 @@ import math
 from typing import Final
 
 __all__ = ["FRAMES", "PROVINCE_COUNT", "FORUM", "NATIONWIDE_WEIGHT", "PROVINCE_WEIGHT",
-           "LEVELS", "NEEDS", "MIN_COUNT", "TOP_N", "SENSITIVITY_WEIGHTS", "DPI", "FUZZY_CUTOFF", "FUZZY_MARGIN",
+           "LEVELS", "NEEDS", "MIN_COUNT", "TOP_N", "SENSITIVITY_WEIGHTS", "RANGE_WEIGHTS", "DPI", "FUZZY_CUTOFF", "FUZZY_MARGIN",
            "FUZZY_MIN_LETTERS", "PLACE_MIN_LETTERS", "SCORE_DECIMALS", "default_frame",
            "check_frame", "check_weight", "check_min_count"]
 
@@ -47,6 +47,9 @@ MIN_COUNT: Final = 1
 TOP_N: Final = 5
 #: Nationwide weights tried by the sensitivity analysis.
 SENSITIVITY_WEIGHTS: Final[tuple[float, ...]] = (0.0, 0.25, 0.5, 0.75, 1.0)
+#: Nationwide weights of the rank-range scenarios (``CoverageResult.rank_ranges``): a claim
+#: counted as nothing, as half a local provider, as a local provider.
+RANGE_WEIGHTS: Final[tuple[float, ...]] = (0.0, 0.5, 1.0)
 #: Resolution of raster maps.
 DPI: Final = 200
 #: Decimals of scores in the CSV tables.

@@ -23,7 +23,8 @@ from coverage.scores.inputs import ScoreInputs
 from coverage.scores.method import reasons
 from coverage.scores.params import RunParams
 from coverage.scores.planning import sensitivity, suggest_expansion
-from coverage.settings import SENSITIVITY_WEIGHTS, TOP_N
+from coverage.scores.ranges import rank_ranges
+from coverage.settings import RANGE_WEIGHTS, SENSITIVITY_WEIGHTS, TOP_N
 from coverage.taxonomy import GROUPS, group_id
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -202,6 +203,45 @@ class CoverageResult:
         0
         """
         return sensitivity(self, nationwide_weights, n=n)
+
+    def rank_ranges(self, nationwide_weights: Iterable[float] = RANGE_WEIGHTS,
+                    n: int = TOP_N) -> pd.DataFrame:
+        """How far each gap rank moves: the best and worst rank over a grid of scenarios.
+
+        The scenarios: the records as given and with each institution dropped in turn
+        (a jackknife), × nationwide weight 0, 0.5 and 1, × need = population and need =
+        international migrants (2008 census). A scenario counts for a group only when the
+        group has a gap somewhere in it; there, a province with no gap ranks after every
+        province with one. ``robust`` (robustly underserved) only when the whole range is
+        in the top ``n``. See :mod:`coverage.scores.ranges` and docs/method.md.
+
+        Parameters
+        ----------
+        nationwide_weights : iterable of float
+            Weights in [0, 1]; default 0, 0.5, 1.
+        n : int
+            How many ranks count as "top" (ties at rank ``n`` included); 1 or more.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Per province × group with data: ``province_code``, ``province``, ``group_id``,
+            ``group``, ``gap_rank`` (this run), ``rank_min``, ``rank_max``, ``top_n`` (how
+            many scenarios put it in the top ``n``), ``scenarios`` (how many count),
+            ``robust``.
+
+        Examples
+        --------
+        Dropping one institution moves rank 1 of immediate support (AFESIP), and under the
+        migrants need Kandal falls out of the top 5:
+
+        >>> from coverage.scores import analyze
+        >>> r = analyze().rank_ranges()
+        >>> r.query("group_id == 1 and gap_rank <= 3")[
+        ...     ["province", "gap_rank", "rank_min", "rank_max", "robust"]].values.tolist()
+        [['Kampong Cham', 2, 1, 6, False], ['Kandal', 1, 1, 11, False], ['Prey Veng', 3, 1, 3, True]]
+        """
+        return rank_ranges(self, nationwide_weights, n=n)
 
     def suggest_expansion(self, group: int | str, k: int = 3,
                           max_services: int | None = None) -> pd.DataFrame:
