@@ -48,6 +48,10 @@ METRICS: dict[str, Metric] = {
         Metric("providers_local", "local providers",
                "Institutions working in the province itself (nationwide programmes not counted)",
                "institutions", "count"),
+        Metric("coverage_local", "local presence",
+               "Share of the group's service types with an institution working in the "
+               "province itself; nationwide claims count as nothing",
+               "local presence (share of service types)", "score"),
         Metric("level", "level",
                "How the service type reaches the province: an institution working there (1), "
                "only a nationwide claim ({w}) or nobody (0)",

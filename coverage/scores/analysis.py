@@ -180,7 +180,15 @@ def score(served: pd.DataFrame, provinces: pd.DataFrame, *, population=None, nee
 
 def _score_inputs(served: pd.DataFrame, provinces: pd.DataFrame, population,
                   need: Need, frame: str) -> ScoreInputs:
-    """:func:`score_inputs`, with the named needs of :data:`~coverage.settings.NEEDS`."""
+    """:func:`score_inputs`, with the named needs of :data:`~coverage.settings.NEEDS`, and
+    the bundled migrants figures when they cover every province scored."""
+    inputs = _named_need_inputs(served, provinces, population, need, frame)
+    migrants = load_migrants(frame).reindex(inputs.provinces["code"].to_numpy())
+    return replace(inputs, migrants=None if migrants.isna().any() else migrants)
+
+
+def _named_need_inputs(served: pd.DataFrame, provinces: pd.DataFrame, population,
+                       need: Need, frame: str) -> ScoreInputs:
     if isinstance(need, str) and need in NEEDS:
         if need == "population":
             return score_inputs(served, provinces, population=population)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from coverage.records.schema import LOCAL_BASES
 from coverage.scores.audit import PUBLISHED, exposed, intervals, relations
-from coverage.scores.tables import COUNT_COLUMNS
+from coverage.scores.tables import COUNT_COLUMNS, RATIO_COLUMNS as _RATIOS
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def suppress(by_province: pd.DataFrame, by_service: pd.DataFrame, k: int,
     they are exactly 1 each, and withholds group 1 as well (then 7 = x + y + z with each
     at least 1 leaves every cell a range of width 4):
 
-    >>> from coverage.scores.tables import COUNT_COLUMNS
+    >>> from coverage.scores.tables import COUNT_COLUMNS, RATIO_COLUMNS as _RATIOS
     >>> bp = pd.DataFrame({"province_code": "01", "group_id": range(7)})
     >>> for c in COUNT_COLUMNS:
     ...     bp[c] = pd.array([0] * 7, dtype="Int64")
@@ -94,8 +94,9 @@ def suppress(by_province: pd.DataFrame, by_service: pd.DataFrame, k: int,
         bp[col] = bp[col].mask(mp[col])
     for col in cols_s:
         bs[col] = bs[col].mask(ms[col])
-    bp["population_per_local_provider"] = bp["population_per_local_provider"].mask(
-        mp["providers_local"])
+    for col in _RATIOS:  # each is providers_local over a published figure
+        if col in bp.columns:
+            bp[col] = bp[col].mask(mp["providers_local"])
     bs["institutions_local"] = bs["institutions_local"].mask(ms["providers_local"])
     bs["institutions_nationwide"] = bs["institutions_nationwide"].mask(
         ms["providers_nationwide"])
@@ -235,8 +236,8 @@ def format_suppressed(table: pd.DataFrame, min_count: int,
     """A copy of ``by_province`` or ``by_service`` with withheld counts as text.
 
     Withheld counts (``<NA>`` in a count column of a row flagged ``suppressed``)
-    print as ``"<k"``; so does ``population_per_local_provider`` when its provider
-    count is withheld. Complementary suppressions print alike, on purpose: telling
+    print as ``"<k"``; so do ``population_per_local_provider`` and the densities per
+    100,000 people and per 1,000 migrants when their provider count is withheld. Complementary suppressions print alike, on purpose: telling
     them apart would narrow the hidden counts.
 
     Examples
@@ -248,13 +249,12 @@ def format_suppressed(table: pd.DataFrame, min_count: int,
     """
     marker = f"<{min_count}" if marker is None else marker
     out = table.copy()
-    cols = [c for c in (*COUNT_COLUMNS, "count", "population_per_local_provider")
-            if c in out.columns]
+    cols = [c for c in (*COUNT_COLUMNS, "count", *_RATIOS) if c in out.columns]
     for col in cols:
         text = out[col].astype(object).where(out[col].notna(), "")
         text = text.map(lambda v: v if v == "" else _fmt(v))
         hidden = out[col].isna() & out["suppressed"]
-        if col == "population_per_local_provider":
+        if col in _RATIOS:
             hidden = hidden & out["providers_local"].isna()
         out[col] = text.where(~hidden, marker)
     return out

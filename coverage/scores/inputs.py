@@ -34,6 +34,10 @@ class ScoreInputs:
         The distinct institution names, sorted (the served table holds their codes).
     need : str
         How the need indicator is named (:func:`need_label`).
+    migrants : pandas.Series or None
+        International migrants aged over 18 (2008 census) per province code, when the
+        bundled figures cover every province scored: for the density per 1,000 migrants
+        and the migrants scenarios of the rank ranges.
     """
 
     served: pd.DataFrame
@@ -42,6 +46,7 @@ class ScoreInputs:
     population: pd.Series
     institutions: np.ndarray
     need: str
+    migrants: pd.Series | None = None
 
 
 def _code(value: object) -> str:

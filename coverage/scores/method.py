@@ -14,6 +14,7 @@ import pandas as pd
 from coverage.errors import RecordsError
 from coverage.settings import SCORE_DECIMALS
 from coverage.scores.inputs import ScoreInputs
+from coverage.scores.tables import BOUND_COLUMNS
 from coverage.taxonomy import GROUPS, groups_table, services_table
 
 #: Values equal to this many decimals are ties (planning's greedy steps).
@@ -279,7 +280,12 @@ def score_tables(inputs: ScoreInputs, nationwide_weight: float) -> tuple[pd.Data
         pop.round().astype("Int64")).astype("Int64")
     by_province["need"] = by_province["province_code"].map(ind / ind.max())
     by_province["gap"] = by_province["need"] * (1.0 - by_province["coverage"])
-    for col in ("coverage", "need", "gap"):
+    # claims as bounds: a nationwide claim counted as nothing (local presence) or in full
+    bounds = _coverage_bounds(by_province)
+    for name in ("local", "claimed"):
+        by_province[f"coverage_{name}"] = bounds[name]
+        by_province[f"gap_{name}"] = by_province["need"] * (1.0 - bounds[name])
+    for col in ("coverage", "need", "gap", *BOUND_COLUMNS):
         by_province[col] = by_province[col].astype(float).round(SCORE_DECIMALS)
     by_province["gap_rank"] = gap_rank(by_province)
     has_data = by_province["coverage"].notna()
@@ -290,4 +296,43 @@ def score_tables(inputs: ScoreInputs, nationwide_weight: float) -> tuple[pd.Data
     local = by_province["providers_local"].astype("Float64")
     by_province["population_per_local_provider"] = (
         by_province["population"].astype("Float64") / local.where(local > 0)).round(1)
+    # 3W-style density: local providers per 100,000 people and per 1,000 migrants
+    migrants = inputs.migrants
+    per = {"providers_local_per_100k": (by_province["population"].astype("Float64"), 1e5),
+           "providers_local_per_1000_migrants": (
+               by_province["province_code"].map(migrants).astype("Float64")
+               if migrants is not None else pd.Series(pd.NA, index=by_province.index,
+                                                      dtype="Float64"), 1e3)}
+    for col, (base, scale) in per.items():
+        by_province[col] = (local * scale / base.where(base > 0)).astype(float).round(
+            SCORE_DECIMALS)
     return by_province, by_service
+
+
+
+def _coverage_bounds(by_province: pd.DataFrame) -> dict[str, pd.Series]:
+    """Coverage with every nationwide claim counted as nothing, and counted in full.
+
+    Per group: the share of service types with a local provider, and with a local provider
+    or a nationwide claim; group 0 is the mean over the groups with data; no data stays
+    empty. Coverage at nationwide weight ``w`` is ``local + w × (claimed − local)``.
+
+    Examples
+    --------
+    >>> bp = pd.DataFrame({"province_code": ["01"] * 3, "group_id": [0, 1, 2],
+    ...     "coverage": [0.5, 0.5, 0.5], "services_local": [3, 1, 2],
+    ...     "services_nationwide_only": [2, 2, 0], "services_total": [8, 4, 4]})
+    >>> {k: v.tolist() for k, v in _coverage_bounds(bp).items()}
+    {'local': [0.375, 0.25, 0.5], 'claimed': [0.625, 0.75, 0.5]}
+    """
+    total = by_province["services_total"].astype(float)
+    has_data = by_province["coverage"].notna()
+    out = {"local": by_province["services_local"] / total,
+           "claimed": (by_province["services_local"]
+                       + by_province["services_nationwide_only"]) / total}
+    groups = by_province["group_id"] > 0
+    for name, value in out.items():
+        value = value.astype(float).where(has_data)
+        mean = value[groups].groupby(by_province.loc[groups, "province_code"]).mean()
+        out[name] = value.where(groups, by_province["province_code"].map(mean))
+    return out
