@@ -2,10 +2,11 @@
 
 Everything is inline: the maps are base64 PNG images, the styles sit in a
 ``<style>`` element, and nothing is fetched from the network. The report opens
-with findings generated from the result (``summary``), then an interactive map
+with findings generated from the result (``summary``), each group's top provinces under
+population and under migrants side by side, then an interactive map
 (inline SVG and a few lines of inline script), the coverage and gap maps of the
-six groups, the ranked underserved provinces per group with their coverage and
-need ranks and missing service types, the forum's own gaps and recommendations,
+six groups, the ranked underserved provinces per group with their rank ranges, coverage
+bounds, coverage and need ranks, local-provider densities and missing service types, the forum's own gaps and recommendations,
 the places that could not be resolved, the method in brief, the sources and
 licences, and last the run's parameters.
 
@@ -33,7 +34,7 @@ import pandas as pd
 from coverage.report import sections
 from coverage.report.districts import district_section
 from coverage.report.findings import default_findings, records_findings
-from coverage.report.summary import Finding, build_findings
+from coverage.report.summary import Finding, build_findings, report_tables
 from coverage.report.html import STYLE, escape
 from coverage.scores import CoverageResult
 
@@ -70,8 +71,8 @@ def write_report(result: CoverageResult, path: str | Path, *, title: str | None 
         ``all_groups_coverage.png`` and ``all_groups_gap.png`` are embedded instead of
         drawing the maps again.
     tables : mapping of str to DataFrame, optional
-        Extra tables for the opening findings (see :func:`build_findings`), e.g. a
-        ``"sensitivity"`` table already computed.
+        Tables already computed for the findings and rank tables (see
+        :func:`build_findings`): ``"rank_ranges"``, ``"need_rankings"``.
 
     Returns
     -------
@@ -102,12 +103,14 @@ def render_report(result: CoverageResult, *, title: str | None = None,
     min_count = result.params.min_count
     if findings is None:
         findings = default_findings(result)
+    tables = report_tables(result, tables)
     parts = [
         sections.title_block(result, title, run_date),
         sections.summary_section(build_findings(result, tables)),
+        sections.need_section(tables["need_rankings"]),
         sections.interactive_section(result),
         sections.maps_section(result, maps_dir),
-        sections.ranking_section(result, min_count),
+        sections.ranking_section(result, min_count, tables["rank_ranges"]),
         *([district_section(result, maps_dir)] if result.by_district is not None else []),
         sections.findings_section(findings),
         sections.unresolved_section(result, min_count),

@@ -25,6 +25,7 @@ margin-right:.35em;border:1px solid #555;vertical-align:baseline}
 ul.findings li{margin-bottom:.2rem}.kind{font-weight:600}
 ul.summary{padding-left:1.2rem;font-size:1.02rem}ul.summary li{margin-bottom:.45rem}
 ul.summary li.caveat{color:#444;font-size:.93rem}
+ul.summary ul{margin:.2rem 0 0;padding-left:1.1rem}ul.summary ul li{margin-bottom:.1rem}
 #parameters h1{font-size:1.25rem}#parameters{margin-top:2.2rem;border-top:2px solid #1F3A93}
 @media print{body{max-width:none;padding:0;font-size:10pt}table{display:table}h2{break-after:avoid}
 figure,table,tr{break-inside:avoid}a{color:inherit;text-decoration:none}}

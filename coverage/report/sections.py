@@ -16,9 +16,11 @@ from coverage.taxonomy import GROUPS
 
 FIGURE_DPI = 150
 RANK_COLUMNS = {
-    "gap_rank": "gap rank", "province": "province", "gap": "gap", "coverage": "coverage",
+    "gap_rank": "gap rank", "range": f"rank range (scenarios in top {TOP_N})",
+    "province": "province", "gap": "gap (bounds)", "coverage": "coverage (local – claimed)",
     "coverage_rank": "coverage rank", "need_rank": "need rank",
-    "providers_local": "local providers", "providers_nationwide": "nationwide providers",
+    "providers_local": "local providers (per 100,000 people; per 1,000 migrants)",
+    "providers_nationwide": "nationwide providers",
     "missing_services": "missing service types",
     "nationwide_only_services": "offered only nationwide",
 }
@@ -39,7 +41,14 @@ METHOD = (
     "show which one put a province there. A group no record offers anywhere is "
     "<em>no data</em>, not zero coverage, and is not ranked. "
     "The missing service types are those no provider, local or nationwide, offers in the "
-    "province. Counts below the minimum count are suppressed so that small numbers "
+    "province. Coverage is the share of the forum's service types present, not the share "
+    "of people served; beside it stand the distinct institutions working locally and their "
+    "density per 100,000 people and per 1,000 international migrants. Nationwide claims are "
+    "also shown as bounds: coverage with every claim counted as nothing (local presence) "
+    "and in full. Each rank comes with its range over a jackknife of institutions (each "
+    "left out in turn) &times; nationwide weight 0, 0.5, 1 &times; need population or "
+    "migrants; a province is called robustly underserved only when the whole range stays "
+    "in the top 5. Counts below the minimum count are suppressed so that small numbers "
     "cannot identify anyone. Places that could not be resolved are listed in their own "
     "section and never silently dropped."
 )
@@ -56,9 +65,12 @@ def header(result: CoverageResult, title: str, run_date: str, min_count: int) ->
     records = "the forum's records (bundled)" if p.records == "forum" else _file_name(p.records)
     rows = [("Date of run", run_date), ("Records", records),
             ("Province frame", f"{frame} ({n_provinces} provinces)")]
+    # the Kampong Cham spread matters only on the 2013 frame, the province weight only
+    # for districts
+    skip = {"records", "frame"} | ({"spread"} if frame != "2013" else set()) | (
+        {"province_weight"} if getattr(p, "level", "province") != "district" else set())
     rows += [(k.replace("_", " ").capitalize(), _file_name(getattr(p, k)))
-             for k in sorted(vars(p))
-             if k not in ("records", "frame") and getattr(p, k) is not None]
+             for k in sorted(vars(p)) if k not in skip and getattr(p, k) is not None]
     rows += [("Records placed in a province", count[("records", "placed in a province")]),
              ("Records reached only by a nationwide claim", count[("records", "nationwide only")]),
              ("Unresolved place fragments", count[("unresolved", "all")]),
@@ -82,7 +94,13 @@ def title_block(result: CoverageResult, title: str, run_date: str) -> str:
 
 def summary_section(found: list[Finding]) -> str:
     """The generated findings, first thing a reader sees."""
-    items = "".join(f"<li class=\"{escape(f.kind)}\">{escape(f.text)}</li>" for f in found)
+    def item(f: Finding) -> str:
+        if not f.parts:
+            return f"<li class=\"{escape(f.kind)}\">{escape(f.text)}</li>"
+        sub = "".join(f"<li>{escape(p)}</li>" for p in f.parts[1:])
+        return f"<li class=\"{escape(f.kind)}\">{escape(f.parts[0])}<ul>{sub}</ul></li>"
+
+    items = "".join(item(f) for f in found)
     return ("<section id=\"summary\"><h2>What the data show</h2>"
             f"<ul class=\"summary\">{items}</ul></section>")
 
@@ -136,12 +154,52 @@ def _map_png(result: CoverageResult, metric: str, maps_dir: Path | None) -> byte
     return buf.getvalue()
 
 
-def ranking_section(result: CoverageResult, min_count: int) -> str:
+def need_section(rankings: pd.DataFrame) -> str:
+    """Each group's top provinces under population and under migrants, side by side."""
+    if rankings.empty or rankings["need"].nunique() < 2:
+        return ""
+    rows = []
+    for g in GROUPS:
+        sub = rankings[rankings["group_id"] == g.id]
+        if sub.empty:
+            continue
+        pop = sub[sub["need"] == "population"]
+        mig = sub[sub["need"] == "migrants"]
+        both = set(pop["province"]) & set(mig["province"])
+        cell = lambda t: ", ".join(  # noqa: E731
+            f"{k}. <b>{escape(p)}</b>" if p in both else f"{k}. {escape(p)}"
+            for k, p in zip(t["gap_rank"], t["province"]))
+        rows.append(f"<tr><th>{g.id}. {escape(g.name)}</th><td>{cell(pop)}</td>"
+                    f"<td>{cell(mig)}</td></tr>")
+    return ("<section id=\"need-compare\"><h2>Population or migrants as need</h2>"
+            f"<p>The {TOP_N} most underserved provinces of each group with need = population "
+            "(2008 census) and with need = international migrants aged over 18 (2008 census), "
+            "at this run's nationwide weight; in bold where both agree.</p>"
+            "<table><tr><th>group</th><th>need = population</th><th>need = migrants</th></tr>"
+            + "".join(rows) + "</table></section>")
+
+
+def _ratio(value: object) -> str:
+    """A density as printed: 2 decimals, or the withheld marker as it is."""
+    try:
+        return f"{float(value):.2f}" if value != "" else ""
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def ranking_section(result: CoverageResult, min_count: int,
+                    ranges: pd.DataFrame | None = None) -> str:
     n = result.by_province["province_code"].nunique()
+    ranges = result.rank_ranges() if ranges is None else ranges
     parts = ["<section id=\"underserved\"><h2>Most underserved provinces per group</h2>",
              f"<p>The provinces ranked {TOP_N} or better by gap in each group (rank 1 = most "
              "underserved; equal gaps share a rank), and the service types no provider offers "
-             f"there. Coverage rank: 1 = least covered of the {n} provinces; need rank: 1 = "
+             "there. Rank range: the best and worst gap rank over the scenarios (each "
+             "institution left out in turn, nationwide weight 0, 0.5 and 1, need population "
+             f"and migrants), and in how many of them the province is in the top {TOP_N}; "
+             "<b>robust</b> when it always is. Coverage (local – claimed): as counted, and "
+             "with every nationwide claim counted as nothing and in full; gap bounds likewise. "
+             f"Coverage rank: 1 = least covered of the {n} provinces; need rank: 1 = "
              "neediest. A province with a high need rank and a middling coverage rank is there "
              "because of its need.</p>"]
     no_data = set(result.groups_without_data())
@@ -156,10 +214,26 @@ def ranking_section(result: CoverageResult, min_count: int) -> str:
         if table.empty:
             parts.append("<p>No province has a gap in this group.</p>")
             continue
+        table = table.merge(ranges[["province_code", "group_id", "rank_min", "rank_max",
+                                    "top_n", "scenarios", "robust"]],
+                            on=["province_code", "group_id"], how="left", validate="one_to_one")
+        table["range"] = [(f"{lo}–{hi} ({t} of {k})" if pd.notna(lo) else f"({t} of {k})")
+                          + (" robust" if rob else "") for lo, hi, t, k, rob in zip(
+                              table["rank_min"], table["rank_max"], table["top_n"],
+                              table["scenarios"], table["robust"])]
         cols = [c for c in RANK_COLUMNS if c in table.columns]
         shown = table[cols].assign(
-            coverage=table["coverage"].map("{:.0%}".format),
-            gap=table["gap"].map("{:.2f}".format)).rename(columns=RANK_COLUMNS)
+            coverage=[f"{c:.0%} ({lo:.0%} – {hi:.0%})" if lo != hi else f"{c:.0%}"
+                      for c, lo, hi in zip(table["coverage"], table["coverage_local"],
+                                           table["coverage_claimed"])],
+            gap=[f"{g:.2f} ({lo:.2f} – {hi:.2f})" if lo != hi else f"{g:.2f}"
+                 for g, lo, hi in zip(table["gap"], table["gap_claimed"], table["gap_local"])],
+            providers_local=[
+                f"{n}" + (f" ({_ratio(a)}; {_ratio(b)})" if _ratio(a) not in ("", "0.00")
+                          or _ratio(b) not in ("", "0.00") else "")
+                for n, a, b in zip(table["providers_local"], table["providers_local_per_100k"],
+                                   table["providers_local_per_1000_migrants"])],
+        ).rename(columns=RANK_COLUMNS)
         parts.append(html_table(shown))
     parts.append("</section>")
     return "\n".join(parts)

@@ -1,8 +1,9 @@
 """The findings the report opens with: short sentences generated from a result, each
-checkable against the tables (``by_province``, ``by_service``, ``sensitivity``).
+checkable against the tables (``by_province``, ``by_service``, ``rank_ranges``, and the
+rankings under population and under migrants, ``need_rankings``).
 
-:func:`build_findings` takes the result and, optionally, extra tables (today only
-``"sensitivity"``, computed when not given); a later method can add tables and
+:func:`build_findings` takes the result and, optionally, extra tables (``"rank_ranges"``
+and ``"need_rankings"``, computed when not given); a later method can add tables and
 builders without changing the callers.
 
 Examples
@@ -20,12 +21,13 @@ from typing import Callable, Mapping
 import pandas as pd
 
 from coverage.scores import CoverageResult
-from coverage.settings import SENSITIVITY_WEIGHTS, TOP_N
+from coverage.scores.ranges import describe_range, need_rankings
+from coverage.settings import RANGE_WEIGHTS, TOP_N
 from coverage.sources import SOURCES, boundary_source, user_source
 from coverage.taxonomy import GROUPS, get_group
 
 __all__ = ["Finding", "build_findings", "group_finding", "no_data_finding", "robust_finding",
-           "caveat_findings", "MAX_LISTED"]
+           "need_finding", "caveat_findings", "report_tables", "MAX_LISTED"]
 
 #: How many provinces a sentence names before "and k more".
 MAX_LISTED = 5
@@ -39,30 +41,52 @@ class Finding:
     ----------
     text : str
         The sentence, plain text.
-    kind : {"gap", "no-data", "robust", "caveat"}
+    kind : {"gap", "no-data", "robust", "need", "caveat"}
     group_id : int or None
         The group it is about, if one.
+    parts : tuple of str
+        For a sentence that goes through the groups: its lead and one clause per group
+        (the report lists them one under the other); ``text`` holds them all.
     """
 
     text: str
     kind: str
     group_id: int | None = None
+    parts: tuple[str, ...] = ()
 
 
 Tables = Mapping[str, pd.DataFrame]
 
 
+def report_tables(result: CoverageResult, tables: Tables | None = None) -> dict[str, pd.DataFrame]:
+    """The tables findings and rank tables read: ``"rank_ranges"`` and ``"need_rankings"``,
+    computed when not given.
+
+    Examples
+    --------
+    >>> from coverage.scores import analyze
+    >>> sorted(report_tables(analyze()))
+    ['need_rankings', 'rank_ranges']
+    """
+    tables = dict(tables or {})
+    if "rank_ranges" not in tables:
+        tables["rank_ranges"] = result.rank_ranges()
+    if "need_rankings" not in tables:
+        tables["need_rankings"] = need_rankings(result)
+    return tables
+
+
 def build_findings(result: CoverageResult, tables: Tables | None = None) -> list[Finding]:
     """The report's opening findings: per group with data where services are missing,
-    the groups with no data, the provinces that rank high at every nationwide weight,
-    and the caveats.
+    the groups with no data, the robustly underserved provinces (rank ranges), where
+    population and migrants as need agree, and the caveats.
 
     Parameters
     ----------
     result : CoverageResult
     tables : mapping of str to DataFrame, optional
-        Extra tables: ``"sensitivity"`` (from :meth:`CoverageResult.sensitivity`;
-        computed when missing).
+        ``"rank_ranges"`` (:meth:`CoverageResult.rank_ranges`) and ``"need_rankings"``
+        (:func:`coverage.scores.ranges.need_rankings`); computed when missing.
 
     Returns
     -------
@@ -71,17 +95,18 @@ def build_findings(result: CoverageResult, tables: Tables | None = None) -> list
     Examples
     --------
     >>> from coverage.scores import analyze
-    >>> [f.kind for f in build_findings(analyze())][-3:]
-    ['robust', 'caveat', 'caveat']
+    >>> [f.kind for f in build_findings(analyze())][-4:]
+    ['robust', 'need', 'caveat', 'caveat']
     """
-    tables = dict(tables or {})
-    if "sensitivity" not in tables:
-        tables["sensitivity"] = result.sensitivity()
+    tables = report_tables(result, tables)
     no_data = set(result.groups_without_data())
     out = [group_finding(result, g.id) for g in GROUPS if g.id not in no_data]
+    has_data = len(no_data) < len(GROUPS)
     builders: list[Callable[[CoverageResult, Tables], list[Finding]]] = [
         lambda r, t: [no_data_finding(r)] if no_data else [],
-        lambda r, t: [robust_finding(r, t["sensitivity"])] if len(no_data) < len(GROUPS) else [],
+        lambda r, t: [robust_finding(r, t["rank_ranges"])] if has_data else [],
+        lambda r, t: ([need_finding(r, t["need_rankings"])]
+                      if has_data and t["need_rankings"]["need"].nunique() == 2 else []),
         lambda r, t: caveat_findings(r),
     ]
     for build in builders:
@@ -160,36 +185,77 @@ def no_data_finding(result: CoverageResult) -> Finding:
                    f"{'it' if len(groups) == 1 else 'them'}.", "no-data")
 
 
-def robust_finding(result: CoverageResult, sensitivity: pd.DataFrame) -> Finding:
-    """The provinces that stay in a group's top :data:`TOP_N` at every nationwide weight.
+def robust_finding(result: CoverageResult, ranges: pd.DataFrame) -> Finding:
+    """The robustly underserved provinces: those whose gap rank stays in the top
+    :data:`TOP_N` in every scenario of :meth:`CoverageResult.rank_ranges`, with their rank
+    and range ("Takeo (1st, range 1–2)").
 
     Examples
     --------
     >>> from coverage.scores import analyze
     >>> r = analyze()
-    >>> robust_finding(r, r.sensitivity()).text.startswith("Whatever weight")
-    True
+    >>> text = robust_finding(r, r.rank_ranges()).text
+    >>> text.startswith("Robustly underserved"), "Shelter and interim care: Takeo (1st, range 1–3)" in text
+    (True, True)
     """
-    weights = sorted(sensitivity["nationwide_weight"].unique()) if len(sensitivity) else \
-        list(SENSITIVITY_WEIGHTS)
-    span = f"{min(weights):g} to {max(weights):g}"
-    robust = sensitivity[sensitivity["robust"]]
-    parts = []
-    for gid, rows in robust.groupby("group_id", sort=True):
-        names = rows.drop_duplicates("province_code").sort_values(
-            ["gap_rank", "province_code"], kind="mergesort")["province"].tolist()
+    counted = ranges[ranges["scenarios"] > 0]
+    n_drop = result.inputs.served["institution"].nunique()
+    needs = ("population or migrants" if result.inputs.migrants is not None
+             and result.inputs.population.notna().all() else "as given")
+    weights = ", ".join(f"{w:g}" for w in RANGE_WEIGHTS)
+    parts, none = [], []
+    for gid, rows in counted.groupby("group_id", sort=True):
+        rows = rows[rows["robust"]].sort_values(["gap_rank", "province_code"],
+                                                kind="mergesort", na_position="last")
+        name = get_group(int(gid)).name
+        if rows.empty:
+            none.append(name)
+            continue
         cov = result.by_province[(result.by_province["group_id"] == gid)
-                                 & result.by_province["province"].isin(names)]["coverage"]
+                                 & result.by_province["province_code"].isin(
+                                     rows["province_code"])]["coverage"]
         same = " (all equally covered, so in order of need)" \
-            if len(names) > 1 and cov.nunique() == 1 else ""
-        parts.append(f"{get_group(int(gid)).name}: {_names(names)}{same}")
+            if len(rows) > 1 and cov.nunique() == 1 else ""
+        listed = [f"{p} ({describe_range(k, lo, hi)})" for p, k, lo, hi in zip(
+            rows["province"], rows["gap_rank"], rows["rank_min"], rows["rank_max"])]
+        parts.append(f"{name}: {_names(listed)}{same}")
+    lead = (f"Robustly underserved — in the top {TOP_N} whichever one of the {n_drop} "
+            f"institutions is left out, at nationwide weight {weights} and with need "
+            f"{needs}:")
     if not parts:
-        return Finding(f"No province stays among the {TOP_N} most underserved of any group "
-                       f"at every nationwide weight ({span}): the rankings depend on how much "
-                       "a nationwide claim is counted.", "robust")
-    return Finding(f"Whatever weight a nationwide claim is given ({span} of a local "
-                   f"provider), these provinces stay among the {TOP_N} most underserved — "
-                   + "; ".join(parts) + ".", "robust")
+        return Finding(lead + " no province in any group.", "robust")
+    if none:
+        parts.append(f"none for {_names(none)}")
+    return Finding(f"{lead} {'; '.join(parts)}.", "robust", parts=(lead, *parts))
+
+
+def need_finding(result: CoverageResult, rankings: pd.DataFrame) -> Finding:
+    """Where the top :data:`TOP_N` under population and under migrants agree and differ.
+
+    Examples
+    --------
+    >>> from coverage.scores import analyze
+    >>> from coverage.scores.ranges import need_rankings
+    >>> r = analyze()
+    >>> need_finding(r, need_rankings(r)).text.split(" — ")[0]
+    'Population or international migrants as need (top 5 of each)'
+    """
+    parts = []
+    for gid, rows in rankings.groupby("group_id", sort=True):
+        pop = rows[rows["need"] == "population"]["province"].tolist()
+        mig = rows[rows["need"] == "migrants"]["province"].tolist()
+        both = [p for p in pop if p in mig]
+        pop_only = [p for p in pop if p not in mig]
+        mig_only = [p for p in mig if p not in pop]
+        text = f"{get_group(int(gid)).name}: both {_names(both)}" if both else \
+            f"{get_group(int(gid)).name}: none in both"
+        if pop_only:
+            text += f"; population only {_names(pop_only)}"
+        if mig_only:
+            text += f"; migrants only {_names(mig_only)}"
+        parts.append(text)
+    lead = f"Population or international migrants as need (top {TOP_N} of each) —"
+    return Finding(f"{lead} {'; '.join(parts)}.", "need", parts=(lead, *parts))
 
 
 def caveat_findings(result: CoverageResult) -> list[Finding]:
@@ -213,9 +279,12 @@ def caveat_findings(result: CoverageResult) -> list[Finding]:
                 "so where coverage is equal the ranking follows migration")
     else:
         need = f"need is {p.need}"
-    first = (f"Caveats: a service claimed only nationwide counts as {p.nationwide_weight:g} "
-             f"of a local one, and {need} (the rank tables give each province's coverage "
-             "rank and need rank beside its gap rank).")
+    first = ("Caveats: coverage is the share of the forum's service types present in a "
+             "province, not the share of people served. A service claimed only nationwide "
+             f"counts as {p.nationwide_weight:g} of a local one (counted as nothing or in "
+             "full, coverage lies between the local and claimed figures of the rank "
+             f"tables), and {need} (the rank tables give each province's coverage rank and "
+             "need rank beside its gap rank).")
     layer = (user_source("Boundaries", p.boundaries) if p.boundaries
              else boundary_source(p.frame))
     second = (f"The map is the {p.frame} frame of "

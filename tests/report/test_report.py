@@ -101,6 +101,40 @@ def test_ranked_tables_per_group(report, result):
         assert service in text
 
 
+def test_rank_tables_show_ranges_bounds_and_densities(report):
+    """Shelter, worked from the forum tables: Takeo has no local shelter provider and both
+    types claimed nationwide (coverage 50%, bounds 0% and 100%; gap 0.25, bounds 0 and
+    844,906 / 1,679,992 = 0.50); its rank stays within 1-3 in every scenario."""
+    _, html = report
+    section = html[html.index('id="underserved"'):html.index('id="findings"')]
+    text = " ".join(_text(section).split())
+    shelter = text[text.index("3. Shelter and interim care"):text.index("4. Education")]
+    takeo = shelter[shelter.index(" 1 1–3 "):shelter.index("Takeo") + 80]
+    assert "1 1–3 (158 of 158) robust Takeo 0.25 (0.00 – 0.50) 50% (0% – 100%)" in takeo
+    assert "local providers (per 100,000 people; per 1,000 migrants)" in text
+    # Kampong Cham, shelter: 1 local provider, 1,679,992 people, 17,866 migrants
+    kc = shelter[shelter.index("Kampong Cham"):][:120]
+    assert f" 1 ({1e5 / 1_679_992:.2f}; {1e3 / 17_866:.2f}) " in kc
+
+
+def test_first_screen_compares_population_and_migrants(report):
+    _, html = report
+    first = html[:html.index('id="explore"')]
+    assert 'id="need-compare"' in first
+    table = " ".join(_text(first[first.index('id="need-compare"'):]).split())
+    # immediate support: Kandal 1st under population, Prey Veng 1st under migrants
+    assert "1. Kandal, 2. Kampong Cham" in table and "1. Prey Veng , 2. Banteay Meanchey" in table
+
+
+def test_parameters_name_the_spread_only_on_the_2013_frame(report):
+    _, html = report
+    params = _text(html[html.index('id="parameters"'):])
+    assert "Spread" not in params and "Province weight" not in params
+    from coverage.report.sections import parameters_section
+
+    assert "Spread" in _text(parameters_section(analyze(frame="2013"), RUN_DATE, 1))
+
+
 def test_forum_findings_and_unresolved_places(report, result):
     _, html = report
     text = " ".join(_text(html).split())
