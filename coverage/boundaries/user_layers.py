@@ -20,7 +20,7 @@ import shapely
 
 from coverage.places import provinces
 from coverage.errors import BoundaryError
-from coverage.places import province_code
+from coverage.places import province_code, province_label
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,8 @@ def read_user_provinces(path: str | os.PathLike, frame: str, column: str | None 
     gdf = gpd.GeoDataFrame({"code": codes.values}, geometry=geometry.values, crs=4326)
     missing_codes = sorted(set(provinces(frame)["code"]) - set(gdf["code"]))
     if missing_codes:
-        log.warning("%s: no polygon for provinces %s", source, ", ".join(missing_codes))
+        log.warning("%s: no polygon for %s", source,
+                    ", ".join(province_label(c) for c in missing_codes))
     return gdf
 
 

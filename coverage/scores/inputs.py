@@ -349,10 +349,11 @@ def check_layer_covers(served, gdf, records, file: object) -> None:
     rows = [row_of.get(i) for i in lost_ids]
     shown = ", ".join(f"row {r}" if r is not None and not pd.isna(r) else f"record {i}"
                       for i, r in list(zip(lost_ids, rows))[:10])
-    missing = ", ".join(sorted(set(lost["province_code"].astype(str)) - codes))
+    missing = ", ".join(province_label(c) for c in sorted(set(lost["province_code"].astype(str))
+                                                          - codes))
     first = rows[0] if rows[0] is not None and not pd.isna(rows[0]) else None
     raise RecordsError(f"{len(lost_ids)} records are placed in provinces the boundary layer "
-                       f"{file} has no polygon for ({missing}): {shown}"
+                       f"{file} has no polygon for {missing}: {shown}"
                        f"{', ...' if len(lost_ids) > 10 else ''}; use a layer with every "
                        "province, or leave out --boundaries", file=records.name,
                        row=None if first is None else int(first))

@@ -215,7 +215,8 @@ def test_partial_layer_names_the_records_file_and_rows(tmp_path, capsys):
     assert main(["run", str(sheet), "--out", str(tmp_path / "out"), "--boundaries",
                  str(layer), *FAST]) == 2
     err = capsys.readouterr().err
-    assert "services.csv, row 4:" in err and "partial.gpkg" in err and "(08)" in err
+    assert "services.csv, row 4:" in err and "partial.gpkg" in err
+    assert "has no polygon for Kandal (08): row 4" in err     # named, not a bare code
     assert "served table" not in err
 
 
