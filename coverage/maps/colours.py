@@ -8,6 +8,7 @@ Examples
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -91,13 +92,18 @@ def group_ramp(group: int | str | Group, n: int = 5, light: float = 95.0) -> lis
     (5, True)
     """
     g = group if isinstance(group, Group) else get_group(group)
-    base = RAMP_COLOUR.get(g.id, g.colour)
+    return list(_group_ramp(RAMP_COLOUR.get(g.id, g.colour), n, light))
+
+
+@lru_cache(maxsize=256)
+def _group_ramp(base: str, n: int, light: float) -> tuple[str, ...]:
+    """:func:`group_ramp` of a pin colour, computed once (every map classifies again)."""
     pin = _rgb(base)
     L0 = float(_srgb_to_lab(pin)[0])
     dark = max(min(L0, 35.0), 20.0)
     white, black = np.ones(3), np.zeros(3)
-    return [_mix_to_lightness(pin, white if L > L0 else black, float(L)) if abs(L - L0) > 0.05
-            else base.upper() for L in np.linspace(light, dark, n)]
+    return tuple(_mix_to_lightness(pin, white if L > L0 else black, float(L))
+                 if abs(L - L0) > 0.05 else base.upper() for L in np.linspace(light, dark, n))
 
 
 def gap_ramp(n: int = 5) -> list[str]:

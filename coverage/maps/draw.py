@@ -240,18 +240,19 @@ def plot_group(result: CoverageResult, group: int | str, metric: str = "coverage
     title, sub = map_title(g, metric, service), subtitle(result, metric)
     handles = _legend_handles(classes, result.params.min_count)
     if own:
-        fig.text(0.012, 0.985, title, fontsize=12, fontweight="bold", va="top")
+        fig.text(0.012, 0.985, title, fontsize=12, fontweight="bold", va="top", gid="title")
         fig.text(0.012, 0.945, "\n".join(textwrap.wrap(sub, 115)), fontsize=7.5, va="top",
-                 color="#333333", linespacing=1.3, **USER_TEXT)
+                 color="#333333", linespacing=1.3, gid="subtitle", **USER_TEXT)
         fig.legend(handles=handles, title="\n".join(textwrap.wrap(classes.title, 24)),
                    loc="upper left", bbox_to_anchor=(0.765, 0.87), fontsize=7.5, title_fontsize=8, frameon=False,
                    alignment="left")
         if key:
-            fig.text(0.775, 0.53, "Province key", fontsize=6.5, fontweight="bold", va="top")
+            fig.text(0.775, 0.53, "Province key", fontsize=6.5, fontweight="bold", va="top",
+                     gid="key-title")
             fig.text(0.775, 0.505, _key_text(t), fontsize=6, va="top", ha="left",
-                     linespacing=1.25)
+                     linespacing=1.25, gid="key")
         fig.text(0.012, 0.012, caption(result, frame, metric), fontsize=6, va="bottom",
-                 ha="left", color="#333333", linespacing=1.3, **USER_TEXT)
+                 ha="left", color="#333333", linespacing=1.3, gid="caption", **USER_TEXT)
     else:
         lines = textwrap.wrap(sub, 70)
         ax.set_title(title, fontsize=9, fontweight="bold", loc="left", pad=4 + 8.5 * len(lines))
@@ -315,12 +316,13 @@ def plot_groups(result: CoverageResult, metric: str = "coverage", frame: str | N
     fig.text(0.01, 0.955, "\n".join(textwrap.wrap(subtitle(result, metric), 125)), fontsize=7.5,
              va="top", color="#333333", **USER_TEXT)
     _shared_legend(fig, classify(pooled, metric, None), mc, metric)
-    fig.text(0.47, 0.19, "Province key", fontsize=6.5, fontweight="bold", va="top")
+    fig.text(0.47, 0.19, "Province key", fontsize=6.5, fontweight="bold", va="top",
+             gid="key-title")
     key = [f"{s} {n}" for s, n in zip(tables[0]["short"], tables[0]["name"])]
     rows = math.ceil(len(key) / 4)
     for j in range(4):
         fig.text(0.47 + j * 0.13, 0.17, "\n".join(key[j * rows:(j + 1) * rows]), fontsize=5.3,
-                 va="top", linespacing=1.2)
+                 va="top", linespacing=1.2, gid="key")
     fig.text(0.01, 0.006, caption(result, frame, metric), fontsize=5.5, va="bottom",
              color="#333333", **USER_TEXT)
     return fig
@@ -354,8 +356,10 @@ def _shared_legend(fig: "Figure", classes: Classes, min_count: int, metric: str)
         ax.text(-0.08, y + 0.42, name, fontsize=5.8, ha="right", va="center",
                 fontweight="bold")
         for i, colour in enumerate(ramp[:len(classes.labels)]):
-            ax.add_patch(Rectangle((i + 0.05, y), 0.8, 0.84, facecolor=colour,
-                                   edgecolor=EDGE_COLOUR, linewidth=0.3))
+            # add_artist, not add_patch: the limits are set above, and updating data
+            # limits per swatch cost more than drawing them
+            ax.add_artist(Rectangle((i + 0.05, y), 0.8, 0.84, facecolor=colour,
+                                    edgecolor=EDGE_COLOUR, linewidth=0.3))
     for k, (face, hatch, _) in enumerate(extra, start=len(classes.labels)):
-        ax.add_patch(Rectangle((k + 0.05, -len(rows)), 0.8, len(rows) - 0.16, facecolor=face,
-                               hatch=hatch, edgecolor=HATCH_COLOUR, linewidth=0.4))
+        ax.add_artist(Rectangle((k + 0.05, -len(rows)), 0.8, len(rows) - 0.16, facecolor=face,
+                                hatch=hatch, edgecolor=HATCH_COLOUR, linewidth=0.4))
