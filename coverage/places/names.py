@@ -159,7 +159,9 @@ def aliases() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``alias``, ``code``, ``kind``, ``note``.
+        Columns ``alias``, ``code``, ``kind``, ``note``, ``district_code`` (for a town, the
+        MEF district it lies in, where one is recorded; checked by
+        :func:`coverage.places.tables.places`).
 
     Examples
     --------

@@ -242,18 +242,26 @@ def _partial(frag: str, own: list[Item]) -> Unplaced:
 def _qualify(own: list[Item], inner: list[Item], work: _Work) -> list[Item]:
     """A province after a place ("Poipet (BMC)", "Puok, Siem Reap") qualifies it.
 
-    Agreement is silent; a province among the place's provinces chooses it; a
-    contradiction keeps the place (the finer statement), notes it and reports the
-    province as unresolved.
+    A province among the place's provinces chooses it and is then only the place's
+    qualifier, not a claim of its own ("Samraong, Takeo" names one district of Takeo, not
+    the whole province); a contradiction keeps the place (the finer statement), notes it
+    and reports the province as unresolved.
     """
     refs = [m for m in own if isinstance(m, _PlaceRef)]
     said = {m.code for m in inner if isinstance(m, Match)}
     if len(refs) != 1 or len(said) != 1:
         return inner
     ref, (code,) = refs[-1], said
-    if code in ref.hit.codes:
-        ref.qualified = code
-        return inner
+    # a 2010 province contains its 2013 parts: "Memot, Kampong Cham" (Tbong Khmum, 2013)
+    within = [c for c in ref.hit.codes if c == code or (to_frame(code, "2010") == (code,)
+                                                        and to_frame(c, "2010") == (code,))]
+    if within:
+        ref.qualified = code if code in within else within[0]
+        if ref.qualified != code:
+            work.notes.append(f"'{ref.fragment}' is in {province_label(ref.qualified)}, part of "
+                              f"{province_label(code)} until 2013; kept "
+                              f"{province_name(ref.qualified)}")
+        return [m for m in inner if not isinstance(m, Match)]
     if ref.code is None:
         return inner
     work.notes.append(f"'{ref.fragment}' is in {province_label(ref.code)}; the text says "
@@ -264,8 +272,8 @@ def _qualify(own: list[Item], inner: list[Item], work: _Work) -> list[Item]:
 
 def _pair(items: list[Item], work: _Work) -> list[Item]:
     """"District, Province" (a place then a province, nothing else) is a qualified place."""
-    if (len(items) == 2 and isinstance(items[0], _PlaceRef) and isinstance(items[1], Match)
-            and items[1].method != "nationwide"):
+    if (len(items) == 2 and isinstance(items[0], _PlaceRef) and items[0].qualified is None
+            and isinstance(items[1], Match) and items[1].method != "nationwide"):
         return [items[0], *_qualify(items[:1], items[1:], work)]
     return items
 

@@ -2,8 +2,9 @@
 
 The official MEF 2025 district and commune lists are vendored in ``coverage/data/mef/``
 (English and Khmer names, NIS codes; attribution in ``coverage/data/mef/SOURCE.md``,
-rebuilt by ``tools/vendor_mef_lists.py``). Towns the forum report names come from
-``aliases.csv`` (kind ``place``).
+rebuilt by ``tools/vendor_mef_lists.py``); the bundled 2014 district layer's own spellings
+of those districts come from ``district_crosswalk.csv``. Towns the forum report names come
+from ``aliases.csv`` (kind ``place``, with the MEF district they lie in).
 
 Examples
 --------
@@ -40,7 +41,9 @@ LEVEL_RANK: Final = {"district": 0, "town": 1, "commune": 2}
 _KHMER_ADMIN: Final = ("ស្រុក", "ខណ្ឌ", "ក្រុង", "ឃុំ", "សង្កាត់")
 #: The place lookups, prebuilt by ``tools/build_place_index.py`` from the files below.
 INDEX_FILE: Final = "place_index.json"
-INDEX_SOURCES: Final = ("provinces.csv", "aliases.csv", *MEF_FILES.values())
+#: MEF district code -> district of the bundled 2014 layer, with the layer's spelling.
+LAYER_NAMES: Final = "district_crosswalk.csv"
+INDEX_SOURCES: Final = ("provinces.csv", "aliases.csv", *MEF_FILES.values(), LAYER_NAMES)
 
 
 def _mef_rows() -> list[tuple[str, str, str, str, str]]:
@@ -65,18 +68,28 @@ def places() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``key``, ``name``, ``level`` (district | commune | town), ``code``
-        (province), ``source``, ``district_code`` (4-digit MEF code; empty for towns);
+        (province), ``source``, ``district_code`` (4-digit MEF code; empty for a town
+        whose district is not recorded);
         one row per distinct (key, code, level, district_code), sorted.
 
     Examples
     --------
     >>> p = places()
     >>> p.loc[p["name"] == "Bavet", ["code", "level", "district_code"]].values.tolist()
-    [['20', 'commune', '2008'], ['20', 'district', '2008'], ['20', 'town', '']]
+    [['20', 'commune', '2008'], ['20', 'district', '2008'], ['20', 'town', '2008']]
     """
     rows = _mef_rows()
-    for a in aliases()[aliases()["kind"] == "place"].itertuples(index=False):
-        rows.append((a.alias, "town", a.code, "", "coverage/data/aliases.csv"))
+    mef = {(r[2], r[3]) for r in rows if r[1] == "district"}
+    for i, a in aliases().iterrows():
+        if a["kind"] == "place":
+            if a["district_code"] and (a["code"], a["district_code"]) not in mef:
+                raise ValueError(f"coverage/data/aliases.csv, row {i + 2}, column district_code: "
+                                 f"{a['district_code']!r} is not a MEF district of {a['code']}")
+            rows.append((a["alias"], "town", a["code"], a["district_code"],
+                         "coverage/data/aliases.csv"))
+    # the bundled 2014 layer's own spellings (Mongkol Borei, Memot, Odongk ...), by MEF code
+    for code, name in zip(*(read_data(LAYER_NAMES)[c] for c in ("mef_code", "district"))):
+        rows.append((name, "district", code[:2], code, f"2014 district layer ({LAYER_NAMES})"))
     df = pd.DataFrame(rows, columns=["name", "level", "code", "district_code", "source"])
     df.insert(0, "key", df["name"].map(key))
     long_enough = (df["key"].str.len().ge(PLACE_MIN_LETTERS) | df["key"].str.contains(KHMER)

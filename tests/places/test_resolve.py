@@ -223,6 +223,61 @@ def test_ambiguous_place_kept_when_province_named():
     assert resolve_place("Samraong, Takeo").provinces == ("21",)
 
 
+def test_a_province_qualifying_a_place_is_not_a_claim_of_its_own():
+    """"Samraong, Takeo" names one district of Takeo (MEF 2107), not the whole province:
+    at district level the rest of Takeo must not get the province weight from it."""
+    for text in ("Samraong, Takeo", "Samraong (Takeo)", "Samraong district, Takeo province"):
+        r = resolve_place(text)
+        assert [(m.fragment, m.code, m.district_code) for m in r.matches] == [
+            ("Samraong", "21", "2107")], text
+    r = resolve_place("Poipet (BMC)")
+    assert [(m.code, m.district_code) for m in r.matches] == [("01", "0110")]
+    # a province named on its own beside a district still claims the whole province
+    r = resolve_place("Kampong Cham, Batheay")
+    assert [(m.fragment, m.district_code) for m in r.matches] == [("Kampong Cham", None),
+                                                                  ("Batheay", "0301")]
+
+
+def test_a_2010_province_qualifies_its_2013_part():
+    """Memot (MEF 2503) has been in Tbong Khmum since 2013; "Memot, Kampong Cham" is how a
+    sheet of 2010 writes it: no contradiction. Batheay never was in Tbong Khmum."""
+    r = resolve_place("Memot, Kampong Cham")
+    assert (r.provinces, r.unresolved) == (("25",), ()) and r.matches[0].district_code == "2503"
+    assert resolve_place("Memot (Kampong Cham)", frame="2010").provinces == ("03",)
+    assert resolve_place("Batheay, Tbong Khmum").unresolved[0].reason.startswith("contradicts")
+
+
+@pytest.mark.parametrize("town,code,district", [
+    ("Poipet", "01", "0110"), ("Takhmao", "08", "0811"), ("Neak Loeung", "14", "1407"),
+    ("Kamrieng", "02", "0212"), ("Bavet", "20", "2008")])
+def test_towns_credit_their_district(town, code, district):
+    """Towns of the alias table lie in one MEF district (Poipet in Paoy Paet, Takhmao is
+    Ta Khmau, Neak Loeung in Peam Ro; MEF district list)."""
+    (m,) = resolve_place(town).matches
+    assert (m.code, m.district_code) == (code, district)
+    assert resolve_place("Veal Vong (Kampong Cham)").matches[0].district_code == "0305"
+
+
+def test_every_district_name_of_the_bundled_layer_resolves_to_its_province():
+    """Oracle: the 2014 layer itself. Its spellings (Mongkol Borei, Memot, Chetr Borei,
+    Khemara Phoumin ...) differ from MEF's; each resolves to the district's own province,
+    except names that are districts in several provinces (abstain) and Odongk (split
+    after 2014: the province only)."""
+    from coverage.boundaries import load_districts
+    from coverage.places import province_code
+    from coverage.places.tables import layer_district
+
+    several = {"Samraong", "Mean Chey"}
+    for row in load_districts("2013").itertuples():
+        r = resolve_place(row.name)
+        if row.name in several:
+            assert r.provinces == () and "several provinces" in r.unresolved[0].reason
+            continue
+        assert r.provinces == (row.province_code,), row.name
+        if row.name != "Odongk" and province_code(row.name) is None:   # "Kaoh Kong": the province
+            assert layer_district(r.matches[0].district_code) == row.code, row.name
+
+
 def test_every_fragment_accounted_for():
     r = resolve_place("PNH, Foo Bar, BTB and other provinces")
     assert [m.fragment for m in r.matches] == ["PNH", "BTB"]

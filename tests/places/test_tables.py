@@ -8,7 +8,7 @@ from coverage.places import aliases, places
 
 def test_alias_table():
     a = aliases()
-    assert list(a.columns) == ["alias", "code", "kind", "note"]
+    assert list(a.columns) == ["alias", "code", "kind", "note", "district_code"]
     assert set(a["kind"]) == {"abbreviation", "spelling", "former_name", "khmer", "place"}
     for abbr in ["BTB", "BB", "SRP", "SR", "BMC", "PP", "PNP", "PnP", "PNH", "KKg", "KK", "KSP", "KPT",
                  "STG", "KTM", "SVR", "KCM", "KCN", "PS", "PSHN", "ODMC", "PVH"]:
