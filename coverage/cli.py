@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 
-from coverage.console import printable, text_table
+from coverage.console import printable, review_summary, text_table
 from coverage.errors import InputError
 from coverage.maps.classes import METRICS as MAP_METRICS
 from coverage.settings import (FRAMES, LEVELS, MIN_COUNT, NATIONWIDE_WEIGHT, PROVINCE_WEIGHT,
@@ -325,11 +325,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         write_csv(table, args.out, hxl=args.hxl)
         log.info("wrote %s", args.out)
     print(text_table(table))
-    n_bad = int((table["status"] == "unresolved").sum())
-    n_texts = table["area_text"].nunique()
-    print(f"\n{n_texts} place texts in {len(records)} records: "
-          f"{n_bad} fragments unresolved"
-          + (f"; {len(records.rejected)} rows rejected" if len(records.rejected) else ""))
+    print(review_summary(table, len(records), len(records.rejected)))
     return 0
 
 

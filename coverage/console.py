@@ -11,7 +11,7 @@ import unicodedata
 
 import pandas as pd
 
-__all__ = ["printable", "text_table"]
+__all__ = ["printable", "review_summary", "text_table"]
 
 
 def printable(text: str, keep: str = "") -> str:
@@ -34,10 +34,29 @@ def text_table(table: pd.DataFrame, width: int = 36) -> str:
     repeat = shown["area_text"].eq(shown["area_text"].shift())
     shown.loc[repeat, ["area_text", "records"]] = ""
     shown.loc[~repeat & (table["area_text"] == ""), "area_text"] = "(blank)"
-    for col in ("area_text", "fragment", "reason"):
+    for col in ("area_text", "fragment"):   # the reason is the last column: never cut, so a
+        # conflict names both provinces
         shown[col] = shown[col].map(lambda v: v if len(v) <= width else v[:width - 1] + "…")
     widths = {c: max(len(c), *(len(v) for v in shown[c])) for c in shown.columns}
     lines = ["  ".join(c.ljust(widths[c]) for c in shown.columns).rstrip()]
     for row in shown.itertuples(index=False):
         lines.append("  ".join(v.ljust(widths[c]) for c, v in zip(shown.columns, row)).rstrip())
     return "\n".join(lines)
+
+
+def review_summary(table: pd.DataFrame, n_records: int, n_rejected: int = 0) -> str:
+    """The line under the review table: texts, unresolved fragments, text/site conflicts.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"area_text": ["Kandal", "Kandal"], "status": ["placed", "conflict"]})
+    >>> review_summary(t, 2)
+    '\\n1 place texts in 2 records: 0 fragments unresolved; 1 records whose text and site name different provinces (served where the site is)'
+    """
+    n_bad = int((table["status"] == "unresolved").sum())
+    n_conflicts = int((table["status"] == "conflict").sum())
+    return (f"\n{table['area_text'].nunique()} place texts in {n_records} records: "
+            f"{n_bad} fragments unresolved"
+            + (f"; {n_conflicts} records whose text and site name different provinces (served "
+               "where the site is)" if n_conflicts else "")
+            + (f"; {n_rejected} rows rejected" if n_rejected else ""))

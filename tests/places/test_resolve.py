@@ -303,3 +303,27 @@ def test_resolve_rejects_bad_frame_and_type():
         resolve_place("PP", "2019")
     with pytest.raises(TypeError):
         resolve_place(None)
+
+
+def test_a_name_in_several_districts_of_one_province_credits_only_the_province():
+    """Oracle: the vendored MEF commune list, read naively. A commune name found in one
+    province but in two or more of its districts (Angkanh, Kraya, Phum Thum ...) gives
+    the province and no district: never a guessed district."""
+    import csv
+    from importlib import resources
+
+    from coverage.places.text import key
+
+    text = (resources.files("coverage") / "data" / "mef" / "CambodiaCommuneList2025.csv"
+            ).read_text(encoding="utf-8-sig")
+    where: dict[str, tuple[str, set, set]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        name, prov, dist = where.setdefault(key(row["commune_en"]), (row["commune_en"], set(), set()))
+        prov.add(row["province_code"])
+        dist.add(row["district_code"])
+    cases = [(name, prov.pop()) for name, prov, dist in where.values()
+             if len(prov) == 1 and len(dist) > 1]
+    assert len(cases) >= 5
+    for name, prov in cases:
+        r = resolve_place(name)
+        assert r.provinces == (prov,) and [m.district_code for m in r.matches] == [None], name
