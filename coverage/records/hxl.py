@@ -8,7 +8,7 @@ by its tags, whatever its header says:
 tag (attributes in any order)                          field
 =====================================================  ===============================
 ``#org`` (``+impl`` first; not ``+funder``/``+code``)  institution
-``#sector``, ``#cluster``                              group
+``#sector``, ``#cluster``                              group (a cluster name: see below)
 ``#activity``, ``#subsector`` (not ``+id``/``+code``)  service
 ``#loc``, ``#adm4``, ``#adm3``, ``#adm2``, ``#adm1``    area: the names joined, most local first
 ``#adm1+code`` (P-codes such as ``KH02``)              area: the province's name
@@ -19,6 +19,12 @@ tag (attributes in any order)                          field
 
 Other tags (``#reached``, ``#date``, ``#contact``...) are ignored: their columns stay extra
 columns, and their tags are logged as a warning and kept in :func:`hxl_rows`' result.
+
+In 3W sheets ``#sector`` usually holds a humanitarian cluster ("Protection", "Health"), not
+one of the six service groups. Where it names no group and the row's ``#activity`` is
+filled, the group is left to the activity (as a sheet with a service and no group) and the
+cluster text is kept in the extra column ``sector``; with no activity it stays the group,
+so the sheet's problem list names it.
 
 Examples
 --------
@@ -35,6 +41,7 @@ from __future__ import annotations
 import logging
 
 from coverage.places import normalise_code, province_name
+from coverage.taxonomy import get_group
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +127,9 @@ def hxl_rows(rows: list[list[str]], row_numbers: list[int],
     header = [names.get(i, tag.strip() or (rows[tag_row - 1][i] if tag_row and i < len(
         rows[tag_row - 1]) else "")) for i, tag in enumerate(tags)]
     body = [cells + [""] * (len(tags) - len(cells)) for cells in rows[tag_row + 1:]]
+    if "group" in fields and "service" in fields:
+        header.append("sector")
+        _clusters(body, fields["group"], fields["service"])
     if places:
         header.append("area")
         for cells in body:
@@ -129,6 +139,29 @@ def hxl_rows(rows: list[list[str]], row_numbers: list[int],
         log.warning("HXL tags ignored (their columns are kept as extra columns): %s",
                     ", ".join(ignored))
     return [header, *body], row_numbers[tag_row:], ignored
+
+
+def _is_group(text: str) -> bool:
+    try:
+        get_group(text.strip())
+    except (KeyError, ValueError):
+        return False
+    return True
+
+
+def _clusters(body: list[list[str]], group: int, service: int) -> None:
+    """Move a ``#sector`` cell that names no group (a cluster) to a ``sector`` column
+    appended to each row, where the row's activity can give the group instead."""
+    moved = set()
+    for cells in body:
+        sector = cells[group]
+        if sector.strip() and cells[service].strip() and not _is_group(sector):
+            cells[group] = ""
+            moved.add(sector.strip())
+        cells.append(sector)
+    if moved:
+        log.info("#sector %s: not service groups (clusters); the group comes from #activity",
+                 ", ".join(repr(m) for m in sorted(moved)))
 
 
 #: Hashtags written under the header of output CSVs (``--hxl``), by column name; any other

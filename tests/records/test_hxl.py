@@ -104,3 +104,26 @@ def test_3w_workbook_reads_like_the_csv(tmp_path):
     assert xlsx.sheet == "3W"
     cols = ["institution", "group_id", "service_id", "area_text"]
     assert xlsx.records[cols].equals(plain.records[cols])
+
+
+def test_cluster_names_in_sector_leave_the_group_to_the_activity(tmp_path):
+    """Before: '#sector' had to hold one of the six groups; a 3W sheet's clusters
+    ('Protection', 'Health') were each a problem, so the sheet did not run unchanged."""
+    path = tmp_path / "3w_clusters.csv"
+    path.write_text(
+        "Organisation,Cluster,Activity,Province,Reached\n"
+        "#org+impl,#sector+cluster,#activity,#adm1+name,#reached+ind\n"
+        "Hagar International,Protection,legal representation,Phnom Penh,4\n"
+        "Chab Dai,Health,mental health care,Battambang,7\n"
+        "World Hope,Shelter,,Siem Reap,2\n"                 # a cluster that is a group
+        "AFESIP,Protection,,Kandal,1\n", encoding="utf-8")   # cluster, no activity: a problem
+    with pytest.raises(Exception) as err:
+        read_records(path)
+    assert [(p.row, p.column, p.value) for p in err.value.problems] == [
+        (6, "group", "Protection")]           # the field the tag fills
+    path.write_text("\n".join(path.read_text().splitlines()[:-1]) + "\n", encoding="utf-8")
+    r = read_records(path).records
+    # by hand: 5.3 Legal representation, 2.3 Mental health care, group 3 (whole group)
+    assert list(zip(r["group_id"], r["service_id"].astype("Int64").fillna(0))) == [
+        (5, 3), (2, 3), (3, 0)]
+    assert r["sector"].tolist() == ["Protection", "Health", "Shelter"]
