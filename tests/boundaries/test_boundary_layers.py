@@ -235,6 +235,18 @@ def test_bundled_files_small_and_licensed():
     assert not list(folder.glob("*ODbL*")) and not list(folder.glob("khm_provinces_*"))
 
 
+def test_package_metadata_lists_the_data_licences():
+    """The wheel's licence expression and licence files name the data's licences beside the
+    code's (pyproject.toml, from which the wheel's METADATA is built)."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    expression = re.search(r'^license = "([^"]+)"', text, re.M).group(1)
+    assert set(expression.split(" AND ")) >= {"MIT", "CC-BY-4.0"}
+    files = re.search(r"^license-files = \[([^\]]+)\]", text, re.M).group(1)
+    assert "shapefiles/LICENSE-DATA.md" in files and '"LICENSE"' in files
+
+
 def test_missing_bundled_file_names_it(monkeypatch, tmp_path):
     from coverage.boundaries import layers
 
