@@ -280,8 +280,13 @@ def _tips(result: CoverageResult, gid: int, codes) -> dict[str, str]:
             continue
         gap = "no gap" if r["gap"] == 0 else f"gap {_num(r['gap'])}"
         rank = "" if pd.isna(r["gap_rank"]) else f" (rank {int(r['gap_rank'])})"
+        bounds = ""
+        if r.get("coverage_local") is not None and pd.notna(r.get("coverage_local")) and \
+                r["coverage_local"] != r["coverage_claimed"]:
+            bounds = (f" (local {_num(r['coverage_local'], pct=True)} – claimed "
+                      f"{_num(r['coverage_claimed'], pct=True)})")
         lines = [str(r["province"]),
-                 f"coverage {_num(r['coverage'], pct=True)} · {gap}{rank}",
+                 f"coverage {_num(r['coverage'], pct=True)}{bounds} · {gap}{rank}",
                  f"local providers {_count(r['providers_local'], k)} · nationwide providers "
                  f"{_count(r['providers_nationwide'], k)}"]
         if code in why.index:

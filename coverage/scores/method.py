@@ -303,9 +303,9 @@ def score_tables(inputs: ScoreInputs, nationwide_weight: float) -> tuple[pd.Data
                by_province["province_code"].map(migrants).astype("Float64")
                if migrants is not None else pd.Series(pd.NA, index=by_province.index,
                                                       dtype="Float64"), 1e3)}
-    for col, (base, scale) in per.items():
+    for col, (base, scale) in per.items():  # empty, like coverage, for a group with no data
         by_province[col] = (local * scale / base.where(base > 0)).astype(float).round(
-            SCORE_DECIMALS)
+            SCORE_DECIMALS).where(has_data)
     return by_province, by_service
 
 

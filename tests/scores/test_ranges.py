@@ -121,8 +121,15 @@ def test_no_data_groups_have_no_ranges(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("institution,group,area\nA,shelter,Phnom Penh\nB,legal,Siem Reap\n",
                     encoding="utf-8")
-    r = analyze(path).rank_ranges()
-    assert set(r["group_id"]) == {3, 5}
+    res = analyze(path)
+    assert set(res.rank_ranges()["group_id"]) == {3, 5}
+    # no data is not zero: no bounds and no densities either
+    absent = res.by_province[res.by_province["group_id"].isin([1, 2, 4, 6])]
+    for col in ("coverage_local", "coverage_claimed", "gap_local", "gap_claimed",
+                "providers_local_per_100k", "providers_local_per_1000_migrants"):
+        assert absent[col].isna().all(), col
+    shelter = res.by_province[res.by_province["group_id"] == 3]
+    assert shelter["providers_local_per_100k"].notna().all()
 
 
 def test_describe_range():
