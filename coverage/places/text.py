@@ -51,6 +51,11 @@ LATIN_VARIANTS: Final[tuple[tuple[str, str], ...]] = (
     (r"\b(?:stueng|steung|stoeng|stoung|stung)\b", "stung"),  # Stueng Trang / Stung Trang
     (r"\bsoutr\b", "sout"),                               # Sout Nikum / Soutr Nikom
     (r"\bnikum\b", "nikom"),                              # Sout Nikum / Soutr Nikom
+    (r"\bphnum\b", "phnom"),                              # Phnum Srok / Phnom Srok
+    (r"\btrapang\b", "trapeang"),                         # Trapeang Prasat / Trapang Prasat
+    (r"\banglong\b", "anlong"),                           # Anlung Veaeng / Anglong Vaeng
+    (r"\bsangkum\b", "sangkom"),                          # Sangkum Thmei / Sangkom Thmei
+    (r"uo", "ou"),                                        # Sambour / Sambuor
     (r"ae", "e"),                                         # Bar Kaev / Bar Kev
     (r"ao", "o"),                                         # Samraong / Samrong
     (r"ou", "o"),                                         # Kaoh Soutin / Koh Sotin

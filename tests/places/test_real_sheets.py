@@ -77,4 +77,6 @@ def test_2010_district_names_never_in_a_wrong_province(shared):
             if r["dname"].strip()}
     got = {(d, c): resolve_place(d, "2010").provinces for d, c in seen}
     assert [k for k, v in got.items() if v not in ((), (k[1],))] == []
-    assert sum(v == (k[1],) for k, v in got.items()) >= 0.75 * len(got)
+    # measured 183 of 202 (the rest: typos such as "Koa Krolor", and Samraong/Mean Chey,
+    # districts in several provinces)
+    assert sum(v == (k[1],) for k, v in got.items()) >= 0.9 * len(got)
