@@ -174,8 +174,8 @@ def indicator(value, codes: list[str], what: str, allow_missing: bool = False) -
     series = pd.Series(pd.to_numeric(series.to_numpy(), errors="coerce"),
                        index=[_code(c) for c in series.index], dtype="float64")
     if series.index.duplicated().any():
-        raise ValueError(f"{what} repeats province code(s) "
-                         f"{sorted(set(series.index[series.index.duplicated()]))}")
+        raise ValueError(f"{what} repeats "
+                         f"{_labels(sorted(set(series.index[series.index.duplicated()])))}")
     extra = sorted(set(series.index) - set(codes))
     if extra:
         raise ValueError(f"{what} has code(s) {extra} that are not among the provinces scored")
@@ -183,8 +183,8 @@ def indicator(value, codes: list[str], what: str, allow_missing: bool = False) -
     bad = series[~np.isfinite(series) | (series < 0)] if not allow_missing else \
         series[series.notna() & (~np.isfinite(series) | (series < 0))]
     if len(bad):
-        raise ValueError(f"{what} is missing, negative or not a number for province code(s) "
-                         f"{bad.index.tolist()}")
+        raise ValueError(f"{what} is missing, negative or not a number for "
+                         f"{_labels(bad.index)}")
     return series
 
 
@@ -302,6 +302,16 @@ def check_served(served: pd.DataFrame, codes: set[str]) -> tuple[pd.DataFrame, n
 
 
 
+def _labels(codes) -> str:
+    """Provinces as every message names them, "Kandal (08)"; an unknown code as given."""
+    def label(code: object) -> str:
+        try:
+            return province_label(str(code))
+        except (KeyError, ValueError):
+            return repr(code)
+    return ", ".join(label(c) for c in codes)
+
+
 def score_inputs(served: pd.DataFrame, provinces: pd.DataFrame, *, population=None,
                  need=None) -> ScoreInputs:
     """Check everything scoring needs and return it typed (see :func:`coverage.scores.score`)."""
@@ -311,8 +321,8 @@ def score_inputs(served: pd.DataFrame, provinces: pd.DataFrame, *, population=No
         if population is not None else pd.Series(pd.NA, index=codes, dtype="Float64")
     if need is None:
         if pop.isna().any():
-            raise ValueError("no population for province code(s) "
-                             f"{pop.index[pop.isna()].tolist()}; pass `need`")
+            raise ValueError(f"no population for {_labels(pop.index[pop.isna()])}; "
+                             "pass `need`")
         ind, label = pop.astype(float), "population"
     else:
         ind, label = indicator(need, codes, "need"), need_label(need)

@@ -127,3 +127,15 @@ def test_need_messages_name_provinces_by_name(tmp_path):
     path.write_text("province,need\nKep,3\nKep,1\n", encoding="utf-8")
     with pytest.raises(NeedError, match=r"province Kep \(23\) is listed twice"):
         read_need(path, ["23"])
+
+
+def test_api_need_messages_name_provinces_by_name():
+    """Before: 'need is missing, negative or not a number for province code(s) ['01', ...]'."""
+    import pandas as pd
+
+    from coverage.scores.inputs import indicator
+
+    with pytest.raises(ValueError, match=r"not a number for Battambang \(02\), Kep \(23\)$"):
+        indicator(pd.Series({"12": 1.0, "23": -1.0}), ["02", "12", "23"], "need")
+    with pytest.raises(ValueError, match=r"need repeats Kep \(23\)$"):
+        indicator(pd.Series([1.0, 2.0], index=["23", "23"]), ["23"], "need")
