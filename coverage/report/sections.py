@@ -194,9 +194,12 @@ def ranking_section(result: CoverageResult, min_count: int,
     parts = ["<section id=\"underserved\"><h2>Most underserved provinces per group</h2>",
              f"<p>The provinces ranked {TOP_N} or better by gap in each group (rank 1 = most "
              "underserved; equal gaps share a rank), and the service types no provider offers "
-             "there. Rank range: the best and worst gap rank over the scenarios (each "
-             "institution left out in turn, nationwide weight 0, 0.5 and 1, need population "
-             f"and migrants), and in how many of them the province is in the top {TOP_N}; "
+             "there. Rank range: the best and worst gap rank over the scenarios ("
+             + ("each institution left out in turn, " if min_count <= 1 else "")
+             + "nationwide weight 0, 0.5 and 1, need population and migrants"
+             + ("" if min_count <= 1 else "; with counts withheld, institutions are not "
+                "left out in turn, as that would tell where one is the only provider")
+             + f"), and in how many of them the province is in the top {TOP_N}; "
              "<b>robust</b> when it always is. Coverage (local – claimed): as counted, and "
              "with every nationwide claim counted as nothing and in full; gap bounds likewise. "
              f"Coverage rank: 1 = least covered of the {n} provinces; need rank: 1 = "

@@ -219,9 +219,12 @@ def robust_finding(result: CoverageResult, ranges: pd.DataFrame) -> Finding:
         listed = [f"{p} ({describe_range(k, lo, hi)})" for p, k, lo, hi in zip(
             rows["province"], rows["gap_rank"], rows["rank_min"], rows["rank_max"])]
         parts.append(f"{name}: {_names(listed)}{same}")
-    lead = (f"Robustly underserved — in the top {TOP_N} whichever one of the {n_drop} "
-            f"institutions is left out, at nationwide weight {weights} and with need "
-            f"{needs}:")
+    # the default of rank_ranges: institutions are left out in turn only when nothing is
+    # withheld
+    left_out = (f" whichever one of the {n_drop} institutions is left out,"
+                if result.params.min_count <= 1 else "")
+    lead = (f"Robustly underserved — in the top {TOP_N}{left_out} at nationwide weight "
+            f"{weights} and with need {needs}:")
     if not parts:
         return Finding(lead + " no province in any group.", "robust")
     if none:

@@ -107,7 +107,8 @@ def _presence(inputs: ScoreInputs) -> tuple[np.ndarray, np.ndarray]:
 
 
 def scenario_ranks(inputs: ScoreInputs, weights: Iterable[float],
-                   needs: Mapping[str, pd.Series]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   needs: Mapping[str, pd.Series], jackknife: bool = True
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gap ranks in every scenario, which provinces have a gap, which scenarios count.
 
     Returns
@@ -115,7 +116,8 @@ def scenario_ranks(inputs: ScoreInputs, weights: Iterable[float],
     ranks : numpy.ndarray of int, shape (scenarios, provinces, groups)
         1 = largest gap; equal gaps (at the published decimals) share a rank; a province
         with no gap is ranked after every province with one. Scenarios are ordered need,
-        weight, then dropped institution (none first, then each in name order).
+        weight, then dropped institution (none first, then each in name order; none
+        only without ``jackknife``).
     ranked : numpy.ndarray of bool, same shape
         Whether the province has a gap (> 0 at the published decimals) in the scenario.
     counts : numpy.ndarray of bool, shape (scenarios, groups)
@@ -135,8 +137,9 @@ def scenario_ranks(inputs: ScoreInputs, weights: Iterable[float],
     n_g = len(GROUPS)
     members = [np.flatnonzero(group_of == g.id) for g in GROUPS]
     # presence with nobody dropped (row 0) and each institution dropped (rows 1..n_i)
-    loc_any = np.concatenate([loc.sum(0)[None], loc.sum(0)[None] - loc]) > 0
-    nat_any = np.concatenate([nat.sum(0)[None], nat.sum(0)[None] - nat]) > 0
+    drop_loc, drop_nat = (loc, nat) if jackknife else (loc[:0], nat[:0])
+    loc_any = np.concatenate([loc.sum(0)[None], loc.sum(0)[None] - drop_loc]) > 0
+    nat_any = np.concatenate([nat.sum(0)[None], nat.sum(0)[None] - drop_nat]) > 0
     nat_any = np.broadcast_to(nat_any[:, None, :], loc_any.shape)
     offered = np.stack([(loc_any[..., m] | nat_any[..., m]).any(axis=(1, 2)) for m in members],
                        axis=1)                                  # (drops, groups)
@@ -166,7 +169,7 @@ def scenario_ranks(inputs: ScoreInputs, weights: Iterable[float],
 
 
 def rank_ranges(result: CoverageResult, weights: Iterable[float] = RANGE_WEIGHTS,
-                n: int = TOP_N) -> pd.DataFrame:
+                n: int = TOP_N, jackknife: bool | None = None) -> pd.DataFrame:
     """Per province × group: the range of gap ranks over the scenarios (see the module).
 
     Parameters
@@ -176,6 +179,10 @@ def rank_ranges(result: CoverageResult, weights: Iterable[float] = RANGE_WEIGHTS
         Nationwide weights of the scenarios; default 0, 0.5, 1.
     n : int
         Ranks ``1..n`` are the top (ties at rank ``n`` included); 1 or more.
+    jackknife : bool, optional
+        Leave each institution out in turn. Default: only when nothing is withheld
+        (``min_count`` 1): with case-level data, how a rank moves without one institution
+        would tell where it is the only provider, which the withheld counts hide.
 
     Returns
     -------
@@ -206,7 +213,10 @@ def rank_ranges(result: CoverageResult, weights: Iterable[float] = RANGE_WEIGHTS
     if n < 1:
         raise ValueError(f"n must be 1 or more, not {n}")
     inputs = result.inputs
-    ranks, ranked, counts = scenario_ranks(inputs, list(weights), scenario_needs(inputs))
+    if jackknife is None:
+        jackknife = result.params.min_count <= 1
+    ranks, ranked, counts = scenario_ranks(inputs, list(weights), scenario_needs(inputs),
+                                           jackknife=jackknife)
     codes = inputs.provinces["code"].to_numpy()
     no_data = set(result.groups_without_data())
     parts = []

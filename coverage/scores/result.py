@@ -205,15 +205,10 @@ class CoverageResult:
         return sensitivity(self, nationwide_weights, n=n)
 
     def rank_ranges(self, nationwide_weights: Iterable[float] = RANGE_WEIGHTS,
-                    n: int = TOP_N) -> pd.DataFrame:
-        """How far each gap rank moves: the best and worst rank over a grid of scenarios.
-
-        The scenarios: the records as given and with each institution dropped in turn
-        (a jackknife), × nationwide weight 0, 0.5 and 1, × need = population and need =
-        international migrants (2008 census). A scenario counts for a group only when the
-        group has a gap somewhere in it; there, a province with no gap ranks after every
-        province with one. ``robust`` (robustly underserved) only when the whole range is
-        in the top ``n``. See :mod:`coverage.scores.ranges` and docs/method.md.
+                    n: int = TOP_N, jackknife: bool | None = None) -> pd.DataFrame:
+        """How far each gap rank moves over a jackknife of institutions × nationwide weight
+        0, 0.5, 1 × need population and migrants; ``robust`` (robustly underserved) only when
+        the whole range is in the top ``n`` (see :mod:`coverage.scores.ranges`).
 
         Parameters
         ----------
@@ -221,6 +216,9 @@ class CoverageResult:
             Weights in [0, 1]; default 0, 0.5, 1.
         n : int
             How many ranks count as "top" (ties at rank ``n`` included); 1 or more.
+        jackknife : bool, optional
+            Leave each institution out in turn; default only with ``min_count`` 1 (with
+            withheld counts it would tell where an institution is the only provider).
 
         Returns
         -------
@@ -232,8 +230,7 @@ class CoverageResult:
 
         Examples
         --------
-        Dropping one institution moves rank 1 of immediate support (AFESIP), and under the
-        migrants need Kandal falls out of the top 5:
+        Immediate support: Kandal is 1st but falls to 11th in some scenarios.
 
         >>> from coverage.scores import analyze
         >>> r = analyze().rank_ranges()
@@ -241,7 +238,7 @@ class CoverageResult:
         ...     ["province", "gap_rank", "rank_min", "rank_max", "robust"]].values.tolist()
         [['Kampong Cham', 2, 1, 6, False], ['Kandal', 1, 1, 11, False], ['Prey Veng', 3, 1, 3, True]]
         """
-        return rank_ranges(self, nationwide_weights, n=n)
+        return rank_ranges(self, nationwide_weights, n=n, jackknife=jackknife)
 
     def suggest_expansion(self, group: int | str, k: int = 3,
                           max_services: int | None = None) -> pd.DataFrame:
@@ -286,6 +283,20 @@ class CoverageResult:
         table : {"by_province", "by_service"}
         marker : str, optional
             Text for a withheld count; default ``f"<{min_count}"``.
+
+        Raises
+        ------
+        ValueError
+            If ``table`` is neither.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from coverage.scores import analyze
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "by_province.csv"
+        >>> analyze().to_csv(path)
+        >>> path.read_text(encoding="utf-8").splitlines()[0].split(",")[:4]
+        ['province_code', 'province', 'group_id', 'group']
         """
         if table not in ("by_province", "by_service"):
             raise ValueError(f"table must be 'by_province' or 'by_service', not {table!r}")
@@ -293,22 +304,78 @@ class CoverageResult:
             path, index=False, encoding="utf-8")
 
     # ---- maps: thin delegates to coverage.maps
-    def plot_group(self, group, metric: str = "coverage", ax=None):
-        """Choropleth of one group (see ``coverage.maps.plot_group``)."""
+    def plot_group(self, group: int | str, metric: str = "coverage", ax=None):
+        """Choropleth of one group (see ``coverage.maps.plot_group``).
+
+        Parameters
+        ----------
+        group : int or str
+            Group id, slug or name.
+        metric : str
+            A key of ``coverage.maps.classes.METRICS``: ``"coverage"``, ``"gap"``,
+            ``"providers"``, ``"providers_local"``, ``"coverage_local"`` (local presence)
+            or ``"level"``.
+        ax : matplotlib.axes.Axes, optional
+            Draw on it; a new figure otherwise.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+
+        Examples
+        --------
+        >>> from coverage.scores import analyze
+        >>> analyze().plot_group("legal", "gap").figure.savefig("gap.png")  # doctest: +SKIP
+        """
         from coverage.maps import plot_group
         return plot_group(self, group, metric=metric, ax=ax, frame=self.frame)
 
     def plot_groups(self, metric: str = "coverage"):
-        """Small multiples of the six groups (see ``coverage.maps.plot_groups``)."""
+        """Small multiples of the six groups with one legend (see
+        ``coverage.maps.plot_groups``); groups with no data are hatched.
+
+        Parameters
+        ----------
+        metric : str
+            As in :meth:`plot_group`.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+
+        Examples
+        --------
+        >>> from coverage.scores import analyze
+        >>> analyze().plot_groups("coverage_local").savefig("local.png")  # doctest: +SKIP
+        """
         from coverage.maps import plot_groups
         return plot_groups(self, metric=metric)
 
     def save_maps(self, out_dir, formats=("png", "svg", "pdf")):
-        """Write every map to ``out_dir`` (see ``coverage.maps.save_maps``)."""
+        """Write every map to ``out_dir`` (see ``coverage.maps.save_maps``).
+
+        Parameters
+        ----------
+        out_dir : str or path-like
+            Folder to write to (created if missing).
+        formats : sequence of str
+            Any of ``"png"``, ``"svg"``, ``"pdf"``.
+
+        Returns
+        -------
+        list of pathlib.Path
+            The files written: per group and for all groups, per metric and format.
+
+        Examples
+        --------
+        >>> from coverage.scores import analyze
+        >>> analyze().save_maps("maps", formats=("png",))[0].suffix    # doctest: +SKIP
+        '.png'
+        """
         from coverage.maps import save_maps
         return save_maps(self, out_dir, formats=formats)
 
-    def explore(self, group, metric: str = "coverage"):
+    def explore(self, group: int | str, metric: str = "coverage"):
         """An interactive map that works offline (see ``coverage.maps.explore``).
 
         Examples

@@ -184,3 +184,14 @@ def test_densities_by_hand(forum):
         assert k3.loc[hidden, col].isna().all(), col
     plain = score(served, PROV, population=POP).by_province.set_index(["province_code", "group_id"])
     assert plain.loc[("01", 3), "providers_local_per_100k"] == 2 * 1e5 / 100
+
+
+def test_no_jackknife_when_counts_are_withheld():
+    """With min_count > 1 a rank moving without one institution would tell where it is the
+    only provider: only the 3 weights x 1 need (population; the hand table has no migrants)."""
+    res = _hand_result()
+    k3 = replace(res, params=replace(res.params, min_count=3))
+    r = rank_ranges(k3, n=2).set_index("province_code")
+    # all records: w=.5 and w=0 count (ranks 2 1 2), w=1 has no gap
+    assert (r["scenarios"] == 2).all() and r["rank_max"].tolist() == [2, 1, 2]
+    assert (rank_ranges(k3, n=2, jackknife=True)["scenarios"] == 9).all()
