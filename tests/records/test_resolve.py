@@ -40,3 +40,24 @@ def test_review_shows_located_rows_as_run_places_them():
     assert set(sites["province"]) == {"Kampong Cham"} and len(sites) == 3   # a, b, d
     assert not ((review["status"] == "unresolved") & (review["reason"] == "no place given")).any()
     assert review["status"].tolist().count("conflict") == 1
+
+
+def test_review_never_shows_placed_what_run_does_not_serve():
+    """Before: a text whose record's site lies elsewhere was listed as 'placed' in the
+    text's province, though run serves that record only where the site is. Naive oracle:
+    every (record, province) pair the review shows as placed is a served pair of run."""
+    # Phnom Penh (104.92 E, 11.56 N): inside Phnom Penh, not Kandal or Takeo
+    records = _records([("a", "Kandal, Takeo", 104.92, 11.56),   # conflict: site wins
+                        ("b", "Kandal", None, None),             # text only
+                        ("c", "Kandal", 104.92, 11.56)])          # conflict
+    served, _ = resolve_records(records, "2013")
+    review = review_table(records, "2013")
+    texts = review[review["status"] == "placed"]
+    by_text = {t: set(rows["province_code"]) for t, rows in texts.groupby("area_text")}
+    for rid, text, code in zip(served["record_id"], served["record_id"].map(
+            dict(zip(records["record_id"], records["area_text"]))), served["province_code"]):
+        assert code in by_text[text], (rid, code)
+    assert by_text == {"Kandal": {"08", "12"}, "Kandal, Takeo": {"12"}}   # by hand
+    kandal = review[(review["area_text"] == "Kandal") & (review["method"] == "exact")]
+    assert kandal["records"].tolist() == [1]                              # b only
+    assert review["status"].tolist().count("conflict") == 2
