@@ -93,6 +93,7 @@ class SheetProblems(RecordsError):
     def __init__(self, file: object, problems: list[Problem], total: int | None = None) -> None:
         self.problems = list(problems)
         n = len(self.problems) if total is None else total
+        self.total = n
         head = f"{n} problem{'s' if n != 1 else ''} in the sheet"
         if n > len(self.problems):
             head += f" (the first {len(self.problems)} shown)"

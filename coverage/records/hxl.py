@@ -45,7 +45,7 @@ from coverage.taxonomy import get_group
 
 log = logging.getLogger(__name__)
 
-__all__ = ["find_tag_row", "hxl_rows", "output_tags", "TAG_FIELDS", "OUTPUT_TAGS"]
+__all__ = ["find_tag_row", "hxl_rows", "hxl_labels", "output_tags", "TAG_FIELDS", "OUTPUT_TAGS"]
 
 #: Base tag -> field, for the fields one column fills.
 TAG_FIELDS = {"#org": "institution", "#sector": "group", "#cluster": "group",
@@ -111,6 +111,22 @@ def _place(cell: str, tag: str) -> str:
     base, attrs = _tag(tag)
     code = normalise_code(cell) if base == "#adm1" and "code" in attrs else None
     return province_name(code) if code else cell.strip()
+
+
+def hxl_labels(rows: list[list[str]], tag_row: int) -> dict[str, str]:
+    """How messages name the column of each field a tag fills: the sheet's header and tag.
+
+    Examples
+    --------
+    >>> hxl_labels([["Partner", "Cluster"], ["#org+impl", "#sector"]], 1)
+    {'institution': 'Partner (#org+impl)', 'group': 'Cluster (#sector)'}
+    """
+    tags = rows[tag_row]
+    above = rows[tag_row - 1] if tag_row else []
+    fields, _, _ = _columns(tags)
+    return {field: (f"{above[i].strip()} ({tags[i].strip()})"
+                    if i < len(above) and above[i].strip() else tags[i].strip())
+            for field, i in fields.items()}
 
 
 def hxl_rows(rows: list[list[str]], row_numbers: list[int],

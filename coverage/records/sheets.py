@@ -11,6 +11,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import logging
 import zipfile
@@ -18,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from coverage.errors import Problem, RecordsError
+from coverage.errors import Problem, RecordsError, SheetProblems
 from coverage.records.headers import (HEADER_FIELDS, HEADER_SEARCH_ROWS, find_header,
                                       header_fields, missing_column_error, norm_header)
-from coverage.records.hxl import find_tag_row, hxl_rows
+from coverage.records.hxl import find_tag_row, hxl_labels, hxl_rows
 from coverage.records.schema import RecordsSheet
 from coverage.records.validate import build_records
 
@@ -305,8 +306,9 @@ def read_records(path: str | Path, *, sheet: str | None = None) -> RecordsSheet:
         if sheet is not None:
             raise RecordsError("sheet= applies only to Excel workbooks", file=path)
         rows, row_numbers, sheet_name = _read_csv(path)
-    tag_row, ignored_tags = find_tag_row(rows), ()
+    tag_row, ignored_tags, labels = find_tag_row(rows), (), {}
     if tag_row is not None:
+        labels = hxl_labels(rows, tag_row)     # messages name the sheet's own columns
         rows, row_numbers, ignored_tags = hxl_rows(rows, row_numbers, tag_row)
     header = find_header(rows)
     if header is None:
@@ -315,10 +317,17 @@ def read_records(path: str | Path, *, sheet: str | None = None) -> RecordsSheet:
     table, names = _table(rows, row_numbers, header, path, problems)
     fields = header_fields(names)
     cols = {field: names[i] for field, i in fields.items()}
-    records, rejected = build_records(table, cols, path, problems)
+    try:
+        records, rejected = build_records(table, cols, path, problems)
+    except SheetProblems as err:
+        if not labels:
+            raise
+        raise SheetProblems(path, [dataclasses.replace(p, column=labels.get(p.column, p.column))
+                                   for p in err.problems], total=err.total) from None
     if records.empty:
         first = rejected.iloc[0]
-        column = cols["institution"] if first["reason"] == "no institution given" else None
+        column = (labels.get("institution", cols["institution"])
+                  if first["reason"] == "no institution given" else None)
         raise RecordsError(f"every data row was rejected ({len(rejected)} rows; the first: "
                            f"{first['reason']}), so there is nothing to map", file=path,
                            row=int(first["row"]), column=column)

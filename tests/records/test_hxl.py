@@ -120,7 +120,7 @@ def test_cluster_names_in_sector_leave_the_group_to_the_activity(tmp_path):
     with pytest.raises(Exception) as err:
         read_records(path)
     assert [(p.row, p.column, p.value) for p in err.value.problems] == [
-        (6, "group", "Protection")]           # the field the tag fills
+        (6, "Cluster (#sector+cluster)", "Protection")]     # the sheet's header and tag
     path.write_text("\n".join(path.read_text().splitlines()[:-1]) + "\n", encoding="utf-8")
     r = read_records(path).records
     # by hand: 5.3 Legal representation, 2.3 Mental health care, group 3 (whole group)
