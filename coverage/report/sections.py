@@ -19,8 +19,8 @@ RANK_COLUMNS = {
     "gap_rank": "gap rank", "range": f"rank range (scenarios in top {TOP_N})",
     "province": "province", "gap": "gap (bounds)", "coverage": "coverage (local – claimed)",
     "coverage_rank": "coverage rank", "need_rank": "need rank",
-    "providers_local": "local providers (per 100,000 people; per 1,000 migrants)",
-    "providers_nationwide": "nationwide providers",
+    "providers_local": "local providers", "providers_nationwide": "nationwide providers",
+    "density": "local providers per 100,000 people; per 1,000 migrants",
     "missing_services": "missing service types",
     "nationwide_only_services": "offered only nationwide",
 }
@@ -224,6 +224,8 @@ def ranking_section(result: CoverageResult, min_count: int,
                           + (" robust" if rob else "") for lo, hi, t, k, rob in zip(
                               table["rank_min"], table["rank_max"], table["top_n"],
                               table["scenarios"], table["robust"])]
+        table["density"] = [f"{_ratio(a)}; {_ratio(b)}" for a, b in zip(
+            table["providers_local_per_100k"], table["providers_local_per_1000_migrants"])]
         cols = [c for c in RANK_COLUMNS if c in table.columns]
         shown = table[cols].assign(
             coverage=[f"{c:.0%} ({lo:.0%} – {hi:.0%})" if lo != hi else f"{c:.0%}"
@@ -231,11 +233,6 @@ def ranking_section(result: CoverageResult, min_count: int,
                                            table["coverage_claimed"])],
             gap=[f"{g:.2f} ({lo:.2f} – {hi:.2f})" if lo != hi else f"{g:.2f}"
                  for g, lo, hi in zip(table["gap"], table["gap_claimed"], table["gap_local"])],
-            providers_local=[
-                f"{n}" + (f" ({_ratio(a)}; {_ratio(b)})" if _ratio(a) not in ("", "0.00")
-                          or _ratio(b) not in ("", "0.00") else "")
-                for n, a, b in zip(table["providers_local"], table["providers_local_per_100k"],
-                                   table["providers_local_per_1000_migrants"])],
         ).rename(columns=RANK_COLUMNS)
         parts.append(html_table(shown))
     parts.append("</section>")

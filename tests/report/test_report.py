@@ -111,10 +111,11 @@ def test_rank_tables_show_ranges_bounds_and_densities(report):
     shelter = text[text.index("3. Shelter and interim care"):text.index("4. Education")]
     takeo = shelter[shelter.index(" 1 1–3 "):shelter.index("Takeo") + 80]
     assert "1 1–3 (158 of 158) robust Takeo 0.25 (0.00 – 0.50) 50% (0% – 100%)" in takeo
-    assert "local providers (per 100,000 people; per 1,000 migrants)" in text
-    # Kampong Cham, shelter: 1 local provider, 1,679,992 people, 17,866 migrants
+    assert "local providers per 100,000 people; per 1,000 migrants" in text
+    # Kampong Cham, shelter: 1 local provider (of 4 nationwide), 1,679,992 people, 17,866
+    # migrants
     kc = shelter[shelter.index("Kampong Cham"):][:120]
-    assert f" 1 ({1e5 / 1_679_992:.2f}; {1e3 / 17_866:.2f}) " in kc
+    assert f" 1 4 {1e5 / 1_679_992:.2f}; {1e3 / 17_866:.2f} " in kc
 
 
 def test_first_screen_compares_population_and_migrants(report):
