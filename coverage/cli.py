@@ -22,9 +22,7 @@ import argparse
 import contextlib
 import logging
 import os
-import signal
 import sys
-import threading
 import time
 import traceback
 from pathlib import Path
@@ -32,6 +30,8 @@ from typing import Iterator, Sequence
 
 
 from coverage.console import printable, review_summary, text_table
+from coverage.interrupts import INTERRUPTED, interrupted
+from coverage.interrupts import term_interrupts as _term_interrupts
 from coverage.errors import InputError
 from coverage.maps.classes import METRICS as MAP_METRICS
 from coverage.settings import (FRAMES, LEVELS, MIN_COUNT, NATIONWIDE_WEIGHT, PROVINCE_WEIGHT,
@@ -46,14 +46,6 @@ FORMATS = ("png", "svg", "pdf")
 #: Metrics mapped by ``run`` (``level`` is per service type, for the API only).
 METRICS = tuple(m for m, info in MAP_METRICS.items() if info.kind != "level")
 DEFAULT_METRICS = "coverage,gap"
-
-
-#: The one line an interrupted command prints (also in ``kh_coverage_main``).
-INTERRUPTED = "kh-coverage: interrupted; nothing was changed or the output is complete"
-#: Set by an interrupt, so one swallowed on its way (in a ``__del__`` or weakref callback,
-#: where Python only prints "Exception ignored") still stops the run before its output
-#: is moved into place.
-_interrupted = threading.Event()
 
 
 class UsageError(InputError):
@@ -235,7 +227,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise
         raise UsageError(str(err)) from None
     step("scores")
-    with atomic_dir(out, cancelled=_interrupted.is_set) as tmp:
+    with atomic_dir(out, cancelled=interrupted.is_set) as tmp:
         write_tables(result, records, tmp, keep_columns=args.keep_columns,
                      record_level=args.record_level_tables, hxl=args.hxl)
         step("tables")
@@ -337,8 +329,6 @@ def cmd_services(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- plumbing -------------------------------------------------------------------------
-
 # --- template -------------------------------------------------------------------------
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -355,44 +345,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
-def _raise_interrupt(signum: int, frame: object) -> None:
-    _interrupted.set()
-    raise KeyboardInterrupt
-
-
-def _unraisable(hook):
-    """``sys.unraisablehook`` that stays silent about an interrupt (already recorded)."""
-    def quiet(info) -> None:
-        if not isinstance(info.exc_value, KeyboardInterrupt):
-            hook(info)
-    return quiet
-
-
-@contextlib.contextmanager
-def _term_interrupts() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C while the command runs, so the same clean-up happens.
-
-    Both are recorded in :data:`_interrupted` as well as raised: an interrupt that lands
-    in a ``__del__`` or weakref callback is swallowed by Python (and printed as
-    "Exception ignored"); the flag still stops the run before its output is moved into
-    place, and nothing is printed. A signal the caller set to be ignored stays ignored.
-    """
-    if sys.platform == "win32" or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    _interrupted.clear()
-    old = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
-    for s, handler in old.items():
-        if handler != signal.SIG_IGN:
-            signal.signal(s, _raise_interrupt)
-    hook, sys.unraisablehook = sys.unraisablehook, _unraisable(sys.unraisablehook)
-    try:
-        yield
-    finally:
-        sys.unraisablehook = hook
-        for s, handler in old.items():
-            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
-
+# --- plumbing -------------------------------------------------------------------------
 
 def _timer():
     """A step timer: ``step(name)`` logs the seconds since the last step (shown with -v)."""

@@ -233,7 +233,7 @@ def test_sigterm_while_maps_are_drawn_stops_the_workers_quietly(tmp_path, capfd)
     import multiprocessing
     import threading
 
-    from coverage.cli import _term_interrupts
+    from coverage.interrupts import term_interrupts as _term_interrupts
     from coverage.maps import save_maps
     from coverage.scores import analyze
 
