@@ -21,7 +21,9 @@ import numpy as np
 import pandas as pd
 
 from coverage.maps.classes import METRICS, classify, metric_info
-from coverage.maps.colours import EDGE_COLOUR, MISSING_COLOUR, MISSING_HATCH
+from coverage.maps.base import WATER_ANGLE, WATER_LABEL, WATER_NAME
+from coverage.maps.colours import (EDGE_COLOUR, MISSING_COLOUR, MISSING_HATCH, WATER_COLOUR,
+                                   WATER_EDGE, WATER_TEXT)
 from coverage.scores import CoverageResult
 from coverage.settings import DPI, TOP_N
 from coverage.sources import boundary_source
@@ -34,9 +36,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["district_map_table", "plot_district_group", "plot_district_groups",
            "save_district_maps"]
 
-WATER_COLOUR = "#CFE3F3"
-#: Where the lake's name goes: the centre of the largest circle inside it (shapefiles/README.md).
-LAKE_LABEL = (103.934, 13.035)
 TEXT = {"usetex": False, "parse_math": False}   # user text is never read as math
 
 
@@ -83,15 +82,15 @@ def _draw(ax: "Axes", result: CoverageResult, t, lw: float, label_top: int) -> N
         gpd.GeoSeries([shapely.coverage_union_all(hatched.values)], crs=t.crs).plot(
             ax=ax, facecolor="none", edgecolor="#8C8C8C", hatch=MISSING_HATCH, linewidth=0)
     provinces.boundary.plot(ax=ax, color="#222222", linewidth=lw)
-    water.plot(ax=ax, color=WATER_COLOUR, edgecolor="#6A8CAF", linewidth=lw * 0.5)
+    water.plot(ax=ax, color=WATER_COLOUR, edgecolor=WATER_EDGE, linewidth=lw * 0.5)
     x0, y0, x1, y1 = provinces.total_bounds
     ax.set_xlim(x0 - 0.05, x1 + 0.05)
     ax.set_ylim(y0 - 0.05, y1 + 0.05)
     ax.set_aspect(1 / np.cos(np.radians((y0 + y1) / 2)))
     ax.set_axis_off()
     # the lake is named on every map, panels included (rotated along its long axis)
-    ax.text(*LAKE_LABEL, "Tonle Sap", fontsize=5 if label_top else 3.5, ha="center",
-            va="center", rotation=-40, color="#2F5F8A", style="italic", **TEXT)
+    ax.text(*WATER_LABEL, "Tonle Sap", fontsize=5 if label_top else 3.5, ha="center",
+            va="center", rotation=WATER_ANGLE, color=WATER_TEXT, style="italic", **TEXT)
     if label_top:
         top = t[t["gap_rank"].notna()].sort_values("gap_rank", kind="mergesort").head(label_top)
         _label_where_fits(ax, top)
@@ -155,7 +154,7 @@ def _legend(fig: "Figure", classes, loc: tuple[float, float], no_data: bool = Fa
     if no_data:
         handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor=EDGE_COLOUR, hatch=MISSING_HATCH,
                              linewidth=0.5, label="no data"))
-    handles.append(Patch(facecolor=WATER_COLOUR, edgecolor="#6A8CAF", label="water (Tonle Sap)"))
+    handles.append(Patch(facecolor=WATER_COLOUR, edgecolor=WATER_EDGE, label=WATER_NAME))
     fig.legend(handles=handles, title=classes.title, loc="upper left", bbox_to_anchor=loc,
                fontsize=7, title_fontsize=7.5, frameon=False, alignment="left")
 
