@@ -246,15 +246,20 @@ def plot_district_groups(result: CoverageResult, metric: str = "coverage") -> "F
 
 def save_district_maps(result: CoverageResult, out_dir: str | Path,
                        metrics: Sequence[str] = ("coverage", "gap"), dpi: int = DPI) -> list[Path]:
-    """Write ``districts_<metric>.png`` (six groups) for each metric; the same input gives
-    the same bytes."""
+    """Write, for each metric, ``districts_<metric>.png`` (six groups) and one map per group,
+    ``districts_group_<id>_<slug>_<metric>.png`` (named as the province maps are); the
+    same input gives the same bytes."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for metric in metrics:
-        fig = plot_district_groups(result, metric)
-        paths.append(out / f"districts_{metric}.png")
-        fig.savefig(paths[-1], format="png", dpi=dpi, metadata={"Software": "kh-coverage"},
-                    facecolor="#FFFFFF")
-        fig.clear()
+        figures = [(f"districts_{metric}.png", lambda: plot_district_groups(result, metric))]
+        figures += [(f"districts_group_{g.id}_{g.slug}_{metric}.png",
+                     lambda g=g: plot_district_group(result, g.id, metric)) for g in GROUPS]
+        for name, draw in figures:
+            fig = draw()
+            paths.append(out / name)
+            fig.savefig(paths[-1], format="png", dpi=dpi, metadata={"Software": "kh-coverage"},
+                        facecolor="#FFFFFF")
+            fig.clear()
     return paths

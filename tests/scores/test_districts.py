@@ -126,6 +126,8 @@ def test_cli_level_district_writes_table_maps_and_report(tmp_path):
     legal = table[(table["group_id"] == 5) & (table["province_code"] == "02")]
     assert len(legal) == 14 and (legal["coverage"] == 0.75).all()
     assert (out / "maps" / "districts_gap.png").stat().st_size > 50_000
+    singles = sorted(p.name for p in (out / "maps").glob("districts_group_*_gap.png"))
+    assert len(singles) == 6 and singles[2] == "districts_group_3_shelter_gap.png"
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="districts"' in html and "1 of 2 records with local presence name a district" in html
 
