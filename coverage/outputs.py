@@ -75,7 +75,8 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(df: pd.DataFrame, path: Path, *, hxl: bool = False) -> None:
-    """Write ``df`` as a plain UTF-8 CSV with formula-like text neutralised.
+    """Write ``df`` as a plain UTF-8 CSV with formula-like text neutralised (in the
+    header too: ``--keep-columns`` copies a sheet's own column names).
 
     ``hxl=True`` writes a row of HXL hashtags under the header
     (:func:`coverage.records.hxl.output_tags`).
@@ -85,7 +86,8 @@ def write_csv(df: pd.DataFrame, path: Path, *, hxl: bool = False) -> None:
         from coverage.records.hxl import output_tags
         tags = pd.DataFrame([output_tags(list(table.columns))], columns=table.columns)
         table = pd.concat([tags, table.astype(object)], ignore_index=True)
-    table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    header = [_safe_cell(str(c)) for c in table.columns]   # a sheet's own column names too
+    table.to_csv(path, index=False, header=header, encoding="utf-8", lineterminator="\n")
 
 
 #: Tables with one row per record, fragment or sheet row: with ``min_count`` > 1 they are

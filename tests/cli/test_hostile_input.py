@@ -108,6 +108,20 @@ def test_formulas_are_neutralised_in_every_csv(quick, tmp_path, capsys):
         assert not cell.startswith(FORMULA_START) or number.fullmatch(cell), (col, cell)
 
 
+def test_formula_column_names_are_neutralised(quick, tmp_path, capsys):
+    """Before: --keep-columns wrote a sheet's column named '=HYPERLINK(...)' verbatim into
+    the header of records_resolved.csv."""
+    sheet = tmp_path / "s.csv"
+    sheet.write_text('institution,group,area,"=HYPERLINK(""http://example.invalid"")",@cmd,'
+                     "-2\nARM,shelter,Kandal,1,2,3\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(sheet), "--out", str(out), "--keep-columns", "--hxl", *FAST]) == 0
+    with open(out / "records_resolved.csv", encoding="utf-8", newline="") as f:
+        header, tags, row = list(csv.reader(f))
+    assert header[-3:] == ["'=HYPERLINK(\"http://example.invalid\")", "'@cmd", "-2"]
+    assert all(t.startswith("#") for t in tags) and row[-3:] == ["1", "2", "3"]
+
+
 def test_neutralise_by_hand():
     from coverage.outputs import neutralise
 
