@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 
-from coverage.console import printable, review_summary, text_table
+from coverage.console import SafeFormatter, printable, review_summary, text_table
 from coverage.interrupts import INTERRUPTED, interrupted
 from coverage.interrupts import term_interrupts as _term_interrupts
 from coverage.errors import InputError
@@ -364,8 +364,8 @@ def _logging(verbosity: int) -> Iterator[None]:
     logger = logging.getLogger("coverage")
     level = logging.DEBUG if verbosity > 0 else logging.WARNING  # INFO lines only with -v
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"
-                                           if verbosity > 0 else "%(message)s"))
+    handler.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"
+                                       if verbosity > 0 else "%(message)s"))
     old_level, old_propagate = logger.level, logger.propagate
     logger.addHandler(handler)
     logger.setLevel(level)

@@ -7,11 +7,12 @@ True
 """
 from __future__ import annotations
 
+import logging
 import unicodedata
 
 import pandas as pd
 
-__all__ = ["printable", "review_summary", "text_table"]
+__all__ = ["printable", "review_summary", "text_table", "SafeFormatter"]
 
 
 def printable(text: str, keep: str = "") -> str:
@@ -60,3 +61,18 @@ def review_summary(table: pd.DataFrame, n_records: int, n_rejected: int = 0) -> 
             + (f"; {n_conflicts} records whose text and site name different provinces (served "
                "where the site is)" if n_conflicts else "")
             + (f"; {n_rejected} rows rejected" if n_rejected else ""))
+
+
+class SafeFormatter(logging.Formatter):
+    r"""A log formatter whose lines are :func:`printable` (line breaks kept): a sheet's
+    text in a warning cannot drive the terminal.
+
+    Examples
+    --------
+    >>> rec = logging.LogRecord("x", logging.WARNING, "", 0, "tag %s", ("#a\x1b[2J",), None)
+    >>> SafeFormatter("%(message)s").format(rec)
+    'tag #a\\x1b[2J'
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record), keep="\n")

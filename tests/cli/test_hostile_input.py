@@ -122,6 +122,17 @@ def test_formula_column_names_are_neutralised(quick, tmp_path, capsys):
     assert all(t.startswith("#") for t in tags) and row[-3:] == ["1", "2", "3"]
 
 
+def test_warnings_print_a_sheets_escape_sequences_escaped(tmp_path, capsys):
+    """Before: an HXL tag holding ESC [2J was logged raw ('HXL tags ignored: #x') and
+    cleared the terminal."""
+    sheet = tmp_path / "3w.csv"
+    sheet.write_text("Org,Sector,Province,Evil\n#org,#sector,#adm1+name,#x\x1b[2J\n"
+                     "ARM,shelter,Kandal,1\n", encoding="utf-8")
+    assert main(["resolve", str(sheet)]) == 0
+    err = capsys.readouterr().err
+    assert "#x\\x1b[2J" in err and "\x1b" not in err
+
+
 def test_neutralise_by_hand():
     from coverage.outputs import neutralise
 
