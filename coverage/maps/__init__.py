@@ -10,7 +10,8 @@ no data are hatched; suppressed counts have their own class.
 Nothing here needs the network, and nothing touches ``pyplot``.
 
 Modules: ``colours``, ``classes`` (metrics and classification), ``table`` (the provinces
-as drawn), ``draw`` (figures), ``files`` (saving), ``interactive`` (notebook map).
+as drawn), ``draw`` (figures), ``raster`` (figures to pixels), ``files`` (saving),
+``interactive`` (notebook map).
 
 Examples
 --------

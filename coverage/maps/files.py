@@ -4,13 +4,13 @@ from __future__ import annotations
 import logging
 import struct
 import zlib
-from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from coverage.maps.classes import metric_info
 from coverage.maps.draw import plot_group, plot_groups
+from coverage.maps.raster import Rasteriser
 from coverage.scores import CoverageResult
 from coverage.settings import DPI
 from coverage.taxonomy import GROUPS, get_group
@@ -41,92 +41,6 @@ def _save(fig: "Figure", path: Path, fmt: str, dpi: int) -> None:
                                 "pdf.fonttype": 42}):
         fig.savefig(path, format=fmt, dpi=dpi, metadata=META[fmt], facecolor="#FFFFFF",
                     **({"pil_kwargs": {"compress_level": PNG_COMPRESSION}} if fmt == "png" else {}))
-
-
-#: Figure texts (by ``gid``) that are the same on many maps of a run: the subtitle, caption
-#: and province key. They are drawn once into a background that later maps start from.
-STATIC_TEXT = frozenset({"subtitle", "caption", "key-title", "key"})
-
-
-class _Rasteriser:
-    """Figures to RGBA pixels at one dpi, sharing work between the maps of a run.
-
-    One Agg renderer per pixel size is kept and reused (so text measured on one map is not
-    measured again on the next), and the figure texts of :data:`STATIC_TEXT` are drawn once
-    per distinct content into a saved background; each map restores it and draws the rest
-    on top. Those texts sit beside the map, legend and title, never under them, so the
-    pixels are the ones a full ``savefig`` draws.
-    """
-
-    def __init__(self, dpi: int) -> None:
-        self.dpi = dpi
-        self._renderers: dict = {}
-        self._backgrounds: dict = {}
-
-    def _renderer(self, fig: "Figure"):
-        from matplotlib.backends.backend_agg import RendererAgg
-
-        w, h = fig.bbox.size
-        key = (w, h, fig.dpi)
-        if key not in self._renderers:
-            self._renderers[key] = RendererAgg(w, h, fig.dpi)
-        return self._renderers[key], key
-
-    def __call__(self, fig: "Figure") -> "np.ndarray":
-        """The figure as RGBA pixels at ``dpi``, white behind (what ``savefig`` would encode)."""
-        import numpy as np
-
-        old = fig.dpi, fig.get_facecolor()
-        fig.set_dpi(self.dpi)
-        fig.set_facecolor("#FFFFFF")
-        try:
-            renderer, size = self._renderer(fig)
-            static = [t for t in fig.texts if t.get_gid() in STATIC_TEXT and t.get_visible()
-                      and t.get_bbox_patch() is None and not t.get_path_effects()]
-            if not static:
-                renderer.clear()
-                fig.draw(renderer)
-            else:
-                key = (size, tuple(fig.get_facecolor()), tuple(_text_key(t) for t in static))
-                if key not in self._backgrounds:
-                    rest = [a for a in fig.get_children()
-                            if a is not fig.patch and a.get_visible() and a not in static]
-                    with _hidden(rest):
-                        renderer.clear()
-                        fig.draw(renderer)
-                    self._backgrounds[key] = renderer.copy_from_bbox(fig.bbox)
-                renderer.restore_region(self._backgrounds[key])
-                with _hidden([fig.patch, *static]):
-                    fig.draw(renderer)
-            return np.array(renderer.buffer_rgba())  # a copy: the renderer draws the next map
-        finally:
-            fig.set_dpi(old[0])
-            fig.set_facecolor(old[1])
-
-
-def _text_key(t) -> tuple:
-    """What a figure text's pixels depend on."""
-    return (t.get_text(), t.get_unitless_position(), t.get_transform() is t.figure.transFigure,
-            t.get_fontproperties(), t.get_color(), t.get_alpha(), t.get_rotation(),
-            t.get_horizontalalignment(), t.get_verticalalignment(), t.get_linespacing(),
-            t.get_usetex(), t.get_parse_math(), t.get_antialiased(), t.get_wrap())
-
-
-@contextmanager
-def _hidden(artists: list):
-    """Hide ``artists`` for the duration of the block."""
-    for a in artists:
-        a.set_visible(False)
-    try:
-        yield
-    finally:
-        for a in artists:
-            a.set_visible(True)
-
-
-def _raster(fig: "Figure", dpi: int) -> "np.ndarray":
-    """The figure as RGBA pixels at ``dpi``, white behind (what ``savefig`` would encode)."""
-    return _Rasteriser(dpi)(fig)
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -165,7 +79,7 @@ def _draw_and_save(result: CoverageResult, metric: str, group_id: int | None, fr
                    out: Path, formats: tuple[str, ...], dpi: int,
                    encoder: "Executor | None" = None,
                    pending: "list[Future] | None" = None,
-                   raster: _Rasteriser | None = None) -> list[Path]:
+                   raster: Rasteriser | None = None) -> list[Path]:
     """Draw one map (a group, or the small multiples when ``group_id`` is None) and save it.
 
     With an ``encoder``, the PNG is compressed there (zlib releases the GIL) while the
@@ -182,7 +96,7 @@ def _draw_and_save(result: CoverageResult, metric: str, group_id: int | None, fr
     for fmt in formats:
         paths.append(out / f"{stem}.{fmt}")
         if fmt == "png" and encoder is not None and pending is not None:
-            pixels = (raster or _Rasteriser(dpi))(fig)
+            pixels = (raster or Rasteriser(dpi))(fig)
             pending.append(encoder.submit(_write_png, pixels, paths[-1], dpi))
         else:
             _save(fig, paths[-1], fmt, dpi)
@@ -232,7 +146,7 @@ def save_maps(result: CoverageResult, out_dir: str | Path, formats: Sequence[str
     jobs = [(metric, g.id) for metric in metrics for g in GROUPS] + [(m, None) for m in metrics]
     jobs.sort(key=lambda j: (metrics.index(j[0]), j[1] is None, j[1] or 0))
     pending: list = []
-    raster = _Rasteriser(dpi)
+    raster = Rasteriser(dpi)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kh-coverage-png") as encoder:
         written = [p for metric, gid in jobs
                    for p in _draw_and_save(result, metric, gid, frame, out, tuple(formats), dpi,

@@ -1,0 +1,236 @@
+"""Figures to pixels, sharing work between the maps of one run.
+
+:class:`Rasteriser` draws figures with Agg at one dpi. It keeps one renderer per pixel size
+(text measured on one map is not measured again on the next), draws the figure texts that
+many maps share (:data:`STATIC_TEXT`: subtitle, caption, province key) once into a saved
+background, and draws each haloed province label and each leader label once per place and colour into a
+small sprite that later maps paste where the label goes (within 2 of 255 levels of drawing it
+in place: the same blending, rounded once more). The figures themselves are not changed,
+so SVG and PDF output keep their text as text.
+"""
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+#: Figure texts (by ``gid``) that are the same on many maps of a run: drawn once into a
+#: background that later maps start from. They sit beside the map, legend and title,
+#: never under them, so the pixels are the ones a full draw gives.
+STATIC_TEXT = frozenset({"subtitle", "caption", "key-title", "key"})
+
+#: Pixels of margin around a sprite's text box, enough for its halo.
+SPRITE_PAD = 8
+
+
+class Rasteriser:
+    """Figures to RGBA pixels at ``dpi``, white behind (what ``savefig`` would encode).
+
+    Parameters
+    ----------
+    dpi : int
+        Raster resolution.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(1, 1))
+    >>> Rasteriser(100)(fig).shape
+    (100, 100, 4)
+    """
+
+    def __init__(self, dpi: int) -> None:
+        self.dpi = dpi
+        self._renderers: dict = {}
+        self._backgrounds: dict = {}
+        self._sprites: dict = {}
+        self._scratch: dict = {}
+
+    def _renderer(self, fig: "Figure"):
+        from matplotlib.backends.backend_agg import RendererAgg
+
+        w, h = fig.bbox.size
+        key = (w, h, fig.dpi)
+        if key not in self._renderers:
+            self._renderers[key] = RendererAgg(w, h, fig.dpi)
+        return self._renderers[key], key
+
+    def __call__(self, fig: "Figure") -> "np.ndarray":
+        import numpy as np
+
+        old = fig.dpi, fig.get_facecolor()
+        fig.set_dpi(self.dpi)
+        fig.set_facecolor("#FFFFFF")
+        try:
+            renderer, size = self._renderer(fig)
+            with self._pasted_labels(fig, renderer):
+                self._draw(fig, renderer, size)
+            return np.array(renderer.buffer_rgba())  # a copy: the renderer draws the next map
+        finally:
+            fig.set_dpi(old[0])
+            fig.set_facecolor(old[1])
+
+    def _draw(self, fig: "Figure", renderer, size) -> None:
+        static = [t for t in fig.texts if t.get_gid() in STATIC_TEXT and t.get_visible()
+                  and t.get_bbox_patch() is None and not t.get_path_effects()]
+        if not static:
+            renderer.clear()
+            fig.draw(renderer)
+            return
+        key = (size, tuple(fig.get_facecolor()), tuple(_text_key(t) for t in static))
+        if key not in self._backgrounds:
+            rest = [a for a in fig.get_children()
+                    if a is not fig.patch and a.get_visible() and a not in static]
+            with _hidden(rest):
+                renderer.clear()
+                fig.draw(renderer)
+            self._backgrounds[key] = renderer.copy_from_bbox(fig.bbox)
+        renderer.restore_region(self._backgrounds[key])
+        with _hidden([fig.patch, *static]):
+            fig.draw(renderer)
+
+    @contextmanager
+    def _pasted_labels(self, fig: "Figure", renderer):
+        """Swap each label for a sprite of it while the figure is drawn."""
+        swaps = []
+        for ax in fig.axes:
+            if ax.get_axes_locator() is not None or not ax.get_visible():
+                continue
+            ax.apply_aspect()  # where the draw puts the axes (it does the same, idempotent)
+            for t in list(ax.texts):
+                sprite = self._sprite(t, renderer) if _spritable(t) else None
+                if sprite is not None:
+                    ax.add_artist(sprite)
+                    swaps.append((t, sprite))
+        with _hidden([t for t, _ in swaps]):
+            try:
+                yield
+            finally:
+                for _, sprite in swaps:
+                    sprite.remove()
+
+    def _sprite(self, t: "Text", renderer):
+        """The label drawn alone on a transparent canvas, cropped; None if it cannot be."""
+        from matplotlib.backends.backend_agg import RendererAgg
+
+        box = t.get_window_extent(renderer)  # the text, and an annotation's arrow
+        key = (tuple(box.bounds), _text_key(t), _effects_key(t), _annotation_key(t))
+        if key not in self._sprites:
+            size = (renderer.width, renderer.height, renderer.dpi)
+            if size not in self._scratch:
+                self._scratch[size] = RendererAgg(*size)
+                _np().asarray(self._scratch[size].buffer_rgba())[:] = 0
+            scratch = self._scratch[size]
+            h = int(scratch.height)
+            x0, y0 = max(math.floor(box.x0) - SPRITE_PAD, 0), max(math.floor(box.y0) - SPRITE_PAD, 0)
+            x1 = min(math.ceil(box.x1) + SPRITE_PAD, int(scratch.width))
+            y1 = min(math.ceil(box.y1) + SPRITE_PAD, h)
+            t.draw(scratch)
+            buf = _np().asarray(scratch.buffer_rgba())
+            crop = buf[h - y1:h - y0, x0:x1]
+            pixels = crop.copy()
+            crop[:] = 0
+            if buf[..., 3].any():  # drew outside its box (a wide halo?): draw it as it is
+                buf[:] = 0
+                self._sprites[key] = None
+            else:
+                self._sprites[key] = (x0, y0, pixels)
+        found = self._sprites[key]
+        return None if found is None else _sprite_artist()(found[2], found[0], found[1], t)
+
+
+def _np():
+    import numpy as np
+
+    return np
+
+
+def _spritable(t) -> bool:
+    """An unrotated label with the same pixels wherever it is the same: a province label
+    with its halo, or a leader label (an annotation with its box and line)."""
+    from matplotlib.text import Annotation, Text
+
+    if type(t) not in (Text, Annotation) or not t.get_visible() or t.get_rotation() != 0:
+        return False
+    if t.get_wrap() or t.get_usetex() or not t.get_text():
+        return False
+    if type(t) is Text and (not t.get_path_effects() or t.get_bbox_patch() is not None):
+        return False  # plain texts are cheap; only haloed ones are worth a sprite
+    return all(_gc(pe) is not None for pe in t.get_path_effects())
+
+
+def _annotation_key(t) -> tuple:
+    """What an annotation draws besides its text: the box and the arrow."""
+    patch = t.get_bbox_patch()
+    box = None if patch is None else (repr(patch.get_boxstyle()), patch.get_facecolor(),
+                                      patch.get_edgecolor(), patch.get_linewidth(),
+                                      patch.get_alpha())
+    arrow = getattr(t, "arrowprops", None)
+    return (box, None if arrow is None else repr(sorted(arrow.items())),
+            tuple(getattr(t, "xy", ())))
+
+
+def _gc(effect) -> tuple | None:
+    """The drawing settings of a stroke or normal path effect, or None when unknown."""
+    from matplotlib import patheffects as pe
+
+    if type(effect) not in (pe.withStroke, pe.Stroke, pe.Normal):
+        return None
+    settings = getattr(effect, "_gc", {})
+    return (type(effect).__name__, tuple(getattr(effect, "_offset", ())),
+            tuple(sorted((k, repr(v)) for k, v in settings.items())))
+
+
+def _effects_key(t) -> tuple:
+    return tuple(_gc(pe) for pe in t.get_path_effects())
+
+
+@cache
+def _sprite_artist():
+    """The artist class that pastes a sprite (built on first use: matplotlib loads late)."""
+    from matplotlib.artist import Artist
+
+    class Sprite(Artist):
+        """Pre-drawn pixels of a text, pasted at whole-pixel ``(x0, y0)``."""
+
+        def __init__(self, pixels, x0: int, y0: int, like) -> None:
+            super().__init__()
+            self._pixels, self._x0, self._y0 = pixels, x0, y0
+            self.set_zorder(like.get_zorder())
+            self.set_clip_on(like.get_clip_on())
+            self.set_clip_box(like.get_clip_box())
+            self.set_clip_path(like.get_clip_path())
+
+        def draw(self, renderer) -> None:
+            gc = renderer.new_gc()
+            self._set_gc_clip(gc)
+            renderer.draw_image(gc, self._x0, self._y0, self._pixels[::-1])
+            gc.restore()
+
+    return Sprite
+
+
+def _text_key(t) -> tuple:
+    """What a text's pixels depend on, its place aside."""
+    return (t.get_text(), t.get_unitless_position(), t.get_transform() is t.figure.transFigure,
+            t.get_fontproperties(), t.get_color(), t.get_alpha(), t.get_rotation(),
+            t.get_horizontalalignment(), t.get_verticalalignment(), t.get_linespacing(),
+            t.get_usetex(), t.get_parse_math(), t.get_antialiased(), t.get_wrap())
+
+
+@contextmanager
+def _hidden(artists: list):
+    """Hide ``artists`` for the duration of the block."""
+    for a in artists:
+        a.set_visible(False)
+    try:
+        yield
+    finally:
+        for a in artists:
+            a.set_visible(True)
