@@ -257,8 +257,8 @@ def _closest(key: str, pool: list[Service]) -> tuple[Service, ...]:
 def find_service(key: int | str, group: int | str | None = None) -> Service:
     """The service type a wording names, within ``group`` when given, else in any group.
 
-    Tried in order, each step only among the group's types (or all types): the number
-    (with a group), the exact name, a documented synonym (:func:`synonyms_table`), then a
+    Tried in order, each step only among the group's types (or all types): the number as
+    ``kh-coverage services`` prints it ("3.2"), the number (with a group), the exact name, a documented synonym (:func:`synonyms_table`), then a
     partial name (every word of ``key`` in one type's name). Case, hyphens and punctuation
     are ignored. The first step that finds exactly one type wins.
 
@@ -276,6 +276,8 @@ def find_service(key: int | str, group: int | str | None = None) -> Service:
     'Legal counseling/advice/assistance (complaint...)'
     >>> find_service("vocational").id
     6
+    >>> find_service("3.2", group="shelter").name
+    'Interim care (food, supplies, health check-up, life skills...)'
     >>> find_service("counselling")
     Traceback (most recent call last):
     ...
@@ -287,6 +289,17 @@ def find_service(key: int | str, group: int | str | None = None) -> Service:
     Shelter/Center
     """
     g = None if group is None else get_group(group)
+    numbered = re.fullmatch(r"\s*([1-6])\s*\.\s*(\d+)\s*", str(key))
+    if numbered:
+        try:
+            found = get_service(int(numbered[1]), int(numbered[2]))
+        except KeyError:
+            found = None
+        if found is not None and (g is None or g.id == found.group_id):
+            return found
+        if found is not None:
+            raise ServiceNotFound(key, f"is a type of group {found.group_id}, not of group "
+                                  f"{g.id} ({g.slug})", (found,))
     pool = [s for s in SERVICES if g is None or s.group_id == g.id]
     k = _words(key)
     steps = (

@@ -127,3 +127,27 @@ def test_problems_capped_at_100_with_the_count(tmp_path):
     assert len(info.value.problems) == 100
     assert "150 problems in the sheet (the first 100 shown)" in str(info.value)
     assert [p.row for p in info.value.problems] == list(range(2, 102))
+
+
+def test_numbers_as_kh_coverage_services_prints_them(tmp_path, capsys):
+    """Before: a sheet giving service "3.2" (as `kh-coverage services` lists it) was rejected."""
+    import re
+
+    from coverage.cli import main
+
+    assert main(["services"]) == 0
+    listed = re.findall(r"^\s+(\d)\.(\d+) (.+)$", capsys.readouterr().out, flags=re.M)
+    assert len(listed) == 30
+    slugs = {"1": "immediate", "2": "medical", "3": "shelter", "4": "education", "5": "legal",
+             "6": "community"}
+    rows = [f"Org {i},{slugs[g] if i % 2 else ''},{g}.{s},Kandal"
+            for i, (g, s, _) in enumerate(listed)]
+    path = tmp_path / "numbered.csv"
+    path.write_text("institution,group,service,area\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    records = read_records(path).records
+    got = list(zip(records["group_id"].astype(str), records["service_id"].astype(str),
+                   records["service"]))
+    assert got == listed
+    path.write_text("institution,group,service,area\nOrg,medical,3.2,Kandal\n", encoding="utf-8")
+    with pytest.raises(SheetProblems, match="group 3"):
+        read_records(path)
