@@ -189,6 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 141                   # as a shell reports a command stopped by SIGPIPE
         except Exception as err:  # noqa: BLE001 - the command's last line of defence
+            if interrupted.is_set():     # library code turned the interrupt into this error
+                log.debug("interrupted", exc_info=True)
+                print(INTERRUPTED, file=sys.stderr)
+                return 130
             if verbosity > 0:
                 traceback.print_exc(file=sys.stderr)
             message = " ".join(str(err).split()) or type(err).__name__
