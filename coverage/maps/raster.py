@@ -27,6 +27,8 @@ STATIC_TEXT = frozenset({"subtitle", "caption", "key-title", "key"})
 
 #: Pixels of margin around a sprite's text box, enough for its halo.
 SPRITE_PAD = 8
+#: Width of the band around a sprite's box checked to be empty.
+RING = 4
 
 
 class Rasteriser:
@@ -136,7 +138,10 @@ class Rasteriser:
             crop = buf[h - y1:h - y0, x0:x1]
             pixels = crop.copy()
             crop[:] = 0
-            if buf[..., 3].any():  # drew outside its box (a wide halo?): draw it as it is
+            # a band around the box must be untouched; else the label drew wider than its
+            # box (a wide halo?) and is drawn as it is
+            band = buf[max(h - y1 - RING, 0):h - y0 + RING, max(x0 - RING, 0):x1 + RING]
+            if band[..., 3].any():
                 buf[:] = 0
                 self._sprites[key] = None
             else:
