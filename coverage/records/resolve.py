@@ -342,8 +342,7 @@ def review_table(records: RecordsSheet | pd.DataFrame, frame: str | None = None)
         (``placed``, ``nationwide``, ``unresolved`` or ``conflict``) and ``reason``; place
         texts in order of first use, then one row per record with coordinates (its located
         province, read as :func:`resolve_records` reads it; a record whose text and site
-        disagree is a ``conflict`` naming both provinces, and its text is left out of the
-        place texts, as it is served where its site is).
+        disagree is a ``conflict`` naming both provinces, its text left out of the texts).
     """
     if isinstance(records, RecordsSheet):
         frame = check_frame(frame or default_frame(records.source))
@@ -354,8 +353,7 @@ def review_table(records: RecordsSheet | pd.DataFrame, frame: str | None = None)
     ids = records["record_id"].astype(str)
     sites_only = (ids.isin(located["_record"]).to_numpy(dtype=bool)
                   & (texts.str.strip() == "").to_numpy(dtype=bool, na_value=False))
-    # a record whose text and site disagree is served where its site is, as run serves it:
-    # its text is shown only in its conflict row, never as placed
+    # text and site disagree: served where the site is (as run does), text in its conflict row
     conflicts = ids.isin(located.loc[located["status"] == "conflict", "_record"]).to_numpy(bool)
     texts = texts[~(sites_only | conflicts)]
     uses = texts.value_counts(sort=False)
