@@ -9,7 +9,7 @@ Examples
 --------
 >>> table = services_sheet()
 >>> table.columns.tolist()
-['group_id', 'group', 'short name', 'service_id', 'service', 'forum wording']
+['group_id', 'group', 'short name', 'service_id', 'service', 'forum wording', 'also accepted']
 >>> table.loc[table["service"] == "Shelter/Center", "forum wording"].item()
 'Shelters/centers'
 """
@@ -52,15 +52,23 @@ def services_sheet() -> pd.DataFrame:
 
     ``forum wording`` is the line of the report's list of available services (section A)
     that names exactly this type; the report has no other description of the types.
+    ``also accepted``: the other wordings a sheet may use for it
+    (``coverage/data/service_synonyms.csv``).
     """
     table = synonyms_table()
     forum = table[table["source"] == FORUM_LIST]
     wording = {(g, s): w for w, g, s in zip(forum["wording"], forum["group_id"], forum["service_id"])}
     groups = {g.id: g for g in GROUPS}
+
+    def accepted(s) -> str:
+        shown = {s.name.lower(), wording.get((s.group_id, s.id), "").lower()}
+        mine = table[(table["group_id"] == s.group_id) & (table["service_id"] == s.id)]
+        return "; ".join(dict.fromkeys(w for w in mine["wording"] if w.lower() not in shown))
     return pd.DataFrame(
         [(s.group_id, groups[s.group_id].name, groups[s.group_id].slug, s.id, s.name,
-          wording.get((s.group_id, s.id), NO_WORDING)) for s in SERVICES],
-        columns=["group_id", "group", "short name", "service_id", "service", "forum wording"])
+          wording.get((s.group_id, s.id), NO_WORDING), accepted(s)) for s in SERVICES],
+        columns=["group_id", "group", "short name", "service_id", "service", "forum wording",
+                 "also accepted"])
 
 
 def services_listing() -> str:
@@ -124,6 +132,7 @@ def _drop_downs(book, columns: list[str], rows: int = 1000) -> None:
         rule.add(f"{col}2:{col}{rows}")
         ws.add_data_validation(rule)
     for sheet, widths in (("records", {"A": 28, "B": 30, "C": 40, "D": 40}),
-                          ("services", {"B": 40, "E": 50, "F": 60}), ("instructions", {"A": 120})):
+                          ("services", {"B": 40, "E": 50, "F": 60, "G": 50}),
+                          ("instructions", {"A": 120})):
         for col, width in widths.items():
             book[sheet].column_dimensions[col].width = width

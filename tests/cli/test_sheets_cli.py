@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from coverage.cli import main
@@ -39,6 +40,23 @@ def test_template_forum_wordings_are_the_reports_own(tmp_path, shared):
     quoted = [w for w in wordings if not w.startswith("(none")]
     assert all(f"- {w}" in report for w in quoted)
     assert len(quoted) == 19          # section A lines that name exactly one annex type
+
+
+def test_every_wording_the_services_sheet_offers_is_read_as_its_type(tmp_path):
+    """Before: the services sheet gave no wording but the name; now it lists the others
+    a sheet may use. Each, written in a sheet under its group, must read as that type."""
+    path = tmp_path / "t.xlsx"
+    assert main(["template", str(path), "--quiet"]) == 0
+    rows = list(openpyxl.load_workbook(path)["services"].iter_rows(min_row=2, values_only=True))
+    offered = [(slug, sid, w.strip()) for _, _, slug, sid, _, _, also in rows if also
+               for w in also.split(";")]
+    assert len(offered) >= 20 and ("shelter", 1, "shelter") in offered
+    sheet = tmp_path / "words.csv"
+    pd.DataFrame({"institution": "Org", "group": [o[0] for o in offered],
+                  "service": [o[2] for o in offered], "area": "Kep"}).to_csv(sheet, index=False)
+    got = read_records(sheet).records
+    assert list(zip(got["group_id"], got["service_id"].astype(int))) == [
+        (GROUPS[[g.slug for g in GROUPS].index(slug)].id, sid) for slug, sid, _ in offered]
 
 
 def test_a_filled_template_reads_first_time(tmp_path):
