@@ -154,16 +154,18 @@ def _assemble(base: pd.DataFrame, text: pd.DataFrame, sites: pd.DataFrame | None
                                       + p["_basis"].to_numpy(np.int64) for p in parts])
     order = np.argsort(key, kind="stable") if (np.diff(key) < 0).any() else None
     pick = rec if order is None else rec[order]
-    served = base.iloc[pick].reset_index(drop=True)
+    # column by column, in their final order: one take per column, no frame-wide copies
+    cols = {c: base[c].array.take(pick)
+            for c in ("record_id", "group_id", "service_id", "institution")}
     for col in CATEGORICAL:
         ours = text[col].array
         values = ours if sites is None else union_categoricals(
             [ours, pd.Categorical(sites[col].astype(ours.categories.dtype))],
             sort_categories=True)
         values = values if sites is None else _drop_unused(values)  # rows of conflicts are gone
-        served[col] = values if order is None else values.take(order)
-    served["province"] = served["province_code"].map(names)
-    return served[list(SERVED_COLUMNS)]
+        cols[col] = values if order is None else values.take(order)
+    cols["province"] = pd.Series(cols["province_code"]).map(names).array
+    return pd.DataFrame({c: cols[c] for c in SERVED_COLUMNS}, copy=False)
 
 
 def _in_order(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
