@@ -46,11 +46,13 @@ def resolve_fuzzy(records: pd.DataFrame, names: list[str], codes: list[str]) -> 
     return records.loc[keep, cols].assign(province_code=code[keep].to_numpy())
 
 
-def resolve_floor(records: pd.DataFrame, answers: dict[str, tuple[str, ...]]) -> pd.DataFrame:
-    """The floor: a dict lookup per distinct text (answers known), then the expanding merge."""
+def resolve_floor(records: pd.DataFrame,
+                  answers: dict[str, tuple[tuple[str, str], ...]]) -> pd.DataFrame:
+    """The floor: a dict lookup per distinct text (answers known: its (province, district)
+    rows), then the expanding merge."""
     uniq = records["area_text"].dropna().unique()
-    pairs = [(t, c) for t in uniq for c in answers.get(t, ())]
-    table = pd.DataFrame(pairs, columns=["area_text", "province_code"])
+    pairs = [(t, c, d) for t in uniq for c, d in answers.get(t, ())]
+    table = pd.DataFrame(pairs, columns=["area_text", "province_code", "district_code"])
     cols = ["record_id", "group_id", "service_id", "institution", "area_text"]
     return records[cols].merge(table, on="area_text", how="inner")
 
@@ -79,10 +81,13 @@ def scores(served: pd.DataFrame, frame: str, nationwide_weight: float = 0.5) -> 
     site), the nationwide weight when the type is only claimed nationwide, 0 otherwise; a
     group's coverage is the mean level over its types (group 0: mean of the groups); counts
     are distinct records and institutions; gap = need x (1 - coverage), need = population /
-    largest population; rank by gap within a group (ties: province code).
+    largest population; scores at the published decimals; rank by gap within a group, only
+    gaps > 0, equal gaps sharing a rank; people per local provider to 0.1.
     """
     from coverage.boundaries.population import load_population
     from coverage.places import provinces
+    from coverage.scores.method import ALL_GROUPS  # the label of the group-0 summary rows
+    from coverage.settings import SCORE_DECIMALS
     from coverage.taxonomy import groups_table, services_table
 
     types = services_table()[["group_id", "service_id", "service"]]
@@ -131,11 +136,13 @@ def scores(served: pd.DataFrame, frame: str, nationwide_weight: float = 0.5) -> 
     svc["nationwide"] = svc["nationwide"].eq(True)
     svc["level"] = np.where(svc["local"], 1.0, np.where(svc["nationwide"], nationwide_weight, 0.0))
 
+    svc["nationwide_only"] = svc["nationwide"] & ~svc["local"]
     grp = svc.groupby(["province_code", "group_id"], as_index=False).agg(
-        coverage=("level", "mean"), services_available=("level", lambda x: int((x > 0).sum())),
-        services_total=("level", "size"))
+        coverage=("level", "mean"), services_local=("local", "sum"),
+        services_nationwide_only=("nationwide_only", "sum"), services_total=("level", "size"))
     everyone = grp.groupby("province_code", as_index=False).agg(
-        coverage=("coverage", "mean"), services_available=("services_available", "sum"),
+        coverage=("coverage", "mean"), services_local=("services_local", "sum"),
+        services_nationwide_only=("services_nationwide_only", "sum"),
         services_total=("services_total", "sum")).assign(group_id=0)
     local_rows = s[is_local]
     g_inst = local_rows[["province_code", "group_id", "institution"]].drop_duplicates()
@@ -160,15 +167,17 @@ def scores(served: pd.DataFrame, frame: str, nationwide_weight: float = 0.5) -> 
         out[col] = out[col].fillna(0).astype(int)
     out["providers"] = out["providers_local"] + out["providers_nationwide"]
     out = out.merge(prov, on="province_code").merge(
-        pd.concat([pd.DataFrame({"group_id": [0], "group": ["all"]}),
+        pd.concat([pd.DataFrame({"group_id": [0], "group": [ALL_GROUPS]}),
                    groups_table()[["group_id", "group"]]]), on="group_id")
     pop = load_population(frame).set_index("province_code")["population"]
     out["population"] = out["province_code"].map(pop)
     out["need"] = out["province_code"].map(pop / pop.max())
     out["gap"] = out["need"] * (1 - out["coverage"])
-    out = out.sort_values(["group_id", "gap", "province_code"], ascending=[True, False, True])
-    out["gap_rank"] = out.groupby("group_id").cumcount() + 1
+    for col in ("coverage", "need", "gap"):  # published at SCORE_DECIMALS, ranked as published
+        out[col] = out[col].round(SCORE_DECIMALS)
+    out["gap_rank"] = out["gap"].where(out["gap"] > 0).groupby(out["group_id"]).rank(
+        method="min", ascending=False).astype("Int64")
     local_n = out["providers_local"].where(out["providers_local"] > 0)
-    out["population_per_local_provider"] = out["population"] / local_n
+    out["population_per_local_provider"] = (out["population"] / local_n).round(1)
     return (out.sort_values(["province_code", "group_id"]).reset_index(drop=True),
             svc.sort_values(cell).reset_index(drop=True))

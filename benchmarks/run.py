@@ -213,7 +213,8 @@ def analyze_checks(served: pd.DataFrame) -> dict:
     checked = []
     for lib, base, cols in ((lp, bp, ["province", "group", "records", "providers",
                                       "providers_local", "providers_nationwide",
-                                      "services_available", "services_total", "coverage",
+                                      "services_local", "services_nationwide_only",
+                                      "services_total", "coverage",
                                       "population", "need", "gap", "gap_rank",
                                       "population_per_local_provider"]),
                             (ls, bs, ["province", "service", "level", "local", "nationwide",
@@ -249,9 +250,13 @@ def work(n: int, seed: int, repeat: int = REPEAT) -> dict:
     text_only = records.drop(columns=["lon", "lat"])  # sites are the sjoin stage's job
     served, _ = resolve_records(text_only, frame=FRAME)
     by_text = pd.Series(text_only["area_text"].to_numpy(), index=text_only["record_id"])
+    # a text's served rows: (province, district) pairs, a province named with and without a
+    # district giving one of each, as the library serves them
     pairs = pd.DataFrame({"area_text": served["record_id"].map(by_text).to_numpy(),
-                          "code": served["province_code"].astype(str).to_numpy()})
-    answers = {t: tuple(dict.fromkeys(c)) for t, c in pairs.groupby("area_text", sort=False)["code"]}
+                          "code": served["province_code"].astype(str).to_numpy(),
+                          "district": served["district_code"].astype(str).to_numpy()})
+    answers = {t: tuple(dict.fromkeys(zip(g["code"], g["district"])))
+               for t, g in pairs.groupby("area_text", sort=False)}
     names, codes = baselines.province_names(FRAME)
     checks["resolve"] = resolve_checks(records, served,
                                        baselines.resolve_fuzzy(text_only, names, codes),
