@@ -238,6 +238,13 @@ def test_sigterm_while_maps_are_drawn_stops_the_workers_quietly(tmp_path, capfd)
     from coverage.maps import save_maps
     from coverage.scores import analyze
 
+    # Import what the SVG and PDF writers load lazily before signalling: a signal landing
+    # inside `import fontTools.subset` leaves its class patches behind, and every later
+    # PDF save in this process then fails on re-import ("class 'Coverage' has method ...").
+    import fontTools.subset  # noqa: F401
+    import matplotlib.backends.backend_pdf  # noqa: F401
+    import matplotlib.backends.backend_svg  # noqa: F401
+
     result = analyze()
     stop, lock = threading.Event(), threading.Lock()
 
