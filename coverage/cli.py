@@ -274,6 +274,17 @@ def _parse_list(text: str, allowed: Sequence[str], option: str) -> tuple[str, ..
     return items
 
 
+def _conflicts(totals, min_count: int) -> str:
+    """``" (text and site disagree for N, ...)"`` when counts are all published, else ``""``
+    (a difference of two published counts must not reveal a withheld one)."""
+    rows = totals[(totals["kind"] == "unresolved")
+                  & totals["reason"].str.startswith("conflict")]
+    n = int(rows["count"].sum())
+    if min_count > 1 or not n:
+        return ""
+    return f" (text and site disagree for {n}: served where the site is)"
+
+
 def _summary(result, records, folder: Path, out: Path) -> str:
     """The lines printed after a run (``folder``: where the files are now).
 
@@ -290,7 +301,8 @@ def _summary(result, records, folder: Path, out: Path) -> str:
              f"  records: {count[('records', 'used')]} used, "
              f"{count[('records', 'placed in a province')]} placed in a province, "
              f"{count[('rejected', 'all')]} rejected; "
-             f"unresolved place fragments: {count[('unresolved', 'all')]}",
+             f"unresolved place fragments: {count[('unresolved', 'all')]}"
+             + _conflicts(result.totals, result.params.min_count),
              f"  most underserved provinces per group (top {TOP_N} by gap):"]
     for g in GROUPS:
         names = result.rank(g.id, TOP_N)["province"].tolist()

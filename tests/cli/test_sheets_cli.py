@@ -9,6 +9,7 @@ from coverage.cli import main
 from coverage.records import read_records
 from coverage.taxonomy import GROUPS, SERVICES
 
+from quick_run import quick  # noqa: F401  (fixture: no drawing)
 from records.test_service_names import FIVE_MISTAKES
 
 
@@ -157,3 +158,20 @@ def test_api_need_messages_name_provinces_by_name():
         indicator(pd.Series({"12": 1.0, "23": -1.0}), ["02", "12", "23"], "need")
     with pytest.raises(ValueError, match=r"need repeats Kep \(23\)$"):
         indicator(pd.Series([1.0, 2.0], index=["23", "23"]), ["23"], "need")
+
+
+def test_summary_tells_conflicts_from_unplaced_text(quick, tmp_path, capsys):
+    """Before: a record whose text names Kandal but whose site lies in Siem Reap was
+    counted as an 'unresolved place fragment', as if nothing had been placed."""
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("institution,group,area,lon,lat\n"
+                     "World Hope,shelter,Kandal,103.86,13.36\n"       # site: Siem Reap town
+                     "Chab Dai,legal,Atlantis,,\n"                    # not a place
+                     "LICADHO,legal,Battambang,,\n", encoding="utf-8")
+    assert main(["run", str(sheet), "--out", str(tmp_path / "out"), "--metrics",
+                 "coverage"]) == 0
+    out = capsys.readouterr().out
+    assert ("unresolved place fragments: 2 (text and site disagree for 1: served where the "
+            "site is)") in out
+    served = pd.read_csv(tmp_path / "out" / "records_resolved.csv", dtype=str)
+    assert served.loc[served["institution"] == "World Hope", "province"].tolist() == ["Siem Reap"]
