@@ -169,7 +169,7 @@ def interactive_map(result: CoverageResult, groups: Sequence[int] | None = None,
     groups = [get_group(g).id for g in (groups or [g.id for g in GROUPS])]
     frame = str(frame or result.frame)
     shapes = _shape_paths(polygons(result, frame))
-    view = shapes.attrs_viewbox
+    view = shapes.viewbox
     uid = "khc-" + hashlib.sha256(
         f"{frame}|{metric}|{groups}|{result.params}".encode()).hexdigest()[:10]
     hatch = f"{uid}-hatch"
@@ -185,11 +185,11 @@ def interactive_map(result: CoverageResult, groups: Sequence[int] | None = None,
         t = map_table(result, gid, metric, frame)
         tips = _tips(result, gid, t["code"])
         paths = "".join(
-            f'<path class="khc-province" tabindex="0" d="{shapes[code]}" '
+            f'<path class="khc-province" tabindex="0" d="{shapes.provinces[code]}" '
             f'fill="{f"url(#{hatch})" if status == "missing" else colour}" '
             f'aria-label="{_attr(name)}" data-tip="{_attr(tips[code])}"/>'
             for code, name, status, colour in zip(t["code"], t["name"], t["status"],
-                                                   t["colour"]) if code in shapes)
+                                                   t["colour"]) if code in shapes.provinces)
         layers.append(f'<g data-group="{gid}"{hidden}>{paths}</g>')
         legends.append(f'<div class="khc-legend" data-group="{gid}"{hidden}>'
                        + _legend(result, gid, metric, t, hatch) + "</div>")
@@ -211,11 +211,14 @@ def interactive_map(result: CoverageResult, groups: Sequence[int] | None = None,
             "</div>")
 
 
-class _Paths(dict):
-    """Province code -> SVG path data, with the view box as ``attrs_viewbox``."""
+@dataclass(frozen=True)
+class _Paths:
+    """The provinces as SVG path data (by code), the view box and the Tonle Sap (path data
+    and its name, drawn over the provinces)."""
 
-    attrs_viewbox = ""
-    water = ""  # the Tonle Sap: path data and its name, drawn over the provinces
+    provinces: dict[str, str]
+    viewbox: str
+    water: str
 
 
 def _shape_paths(shapes) -> _Paths:
@@ -223,7 +226,6 @@ def _shape_paths(shapes) -> _Paths:
     x0, y0, x1, y1 = shapes.total_bounds
     k = math.cos(math.radians((y0 + y1) / 2))
     scale = WIDTH / ((x1 - x0) * k)
-    out = _Paths()
 
     def d(geom) -> str:
         geom = geom.simplify(TOLERANCE, preserve_topology=True)
@@ -235,18 +237,16 @@ def _shape_paths(shapes) -> _Paths:
                 rings.append("M" + "L".join(pts) + "Z")
         return "".join(rings)
 
-    for code, geom in zip(shapes["code"].astype(str), shapes.geometry):
-        out[code] = d(geom)
+    provinces = {code: d(geom) for code, geom in zip(shapes["code"].astype(str), shapes.geometry)}
     lx, ly = (WATER_LABEL[0] - x0) * k * scale, (y1 - WATER_LABEL[1]) * scale
-    out.water = ("".join(f'<path class="khc-water" d="{d(g)}" fill="{WATER_COLOUR}" '
+    water = ("".join(f'<path class="khc-water" d="{d(g)}" fill="{WATER_COLOUR}" '
                          f'stroke="{WATER_EDGE}" stroke-width="0.6" pointer-events="none"/>'
                          for g in load_water().geometry)
                  + f'<text x="{lx:.1f}" y="{ly:.1f}" transform="rotate({-WATER_ANGLE:g} '
                  f'{lx:.1f} {ly:.1f})" text-anchor="middle" dominant-baseline="middle" '
                  f'font-size="11" font-style="italic" fill="{WATER_TEXT}" '
                  'pointer-events="none">Tonle Sap</text>')
-    out.attrs_viewbox = f"-2 -2 {WIDTH + 4:.0f} {(y1 - y0) * scale + 4:.0f}"
-    return out
+    return _Paths(provinces, f"-2 -2 {WIDTH + 4:.0f} {(y1 - y0) * scale + 4:.0f}", water)
 
 
 def _attr(text: str) -> str:
