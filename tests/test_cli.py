@@ -153,7 +153,8 @@ def test_resolve_prints_the_review_table(capsys):
     assert header[:3] == ["area_text", "records", "fragment"]
     assert "fuzzy" in out and "alias" in out and "place" in out
     assert re.search(r"Batambang\s+1\s+Batambang\s+02\s+Battambang\s+fuzzy", out)
-    assert re.search(r"kampong Chhnang\s+04\s+Kampong Chhnang\s+exact", out)  # "Kg.Chhnang" read
+    assert re.search(r"Kg\.Chhnang\s+04\s+Kampong Chhnang\s+exact", out)  # shown as written
+    assert re.search(r"B\. Meanchey\s+01\s+Banteay Meanchey\s+exact", out)
     assert re.search(r"\d+ fragments unresolved", out)
 
 

@@ -10,6 +10,7 @@ were taken.
 
 Modules: :mod:`~coverage.places.text` (keys, Khmer clean-up, romanisation variants),
 :mod:`~coverage.places.names` (province table, frames, codes, aliases),
+:mod:`~coverage.places.abbreviations` (dotted abbreviations: "Kg. Cham", "B. Meanchey"),
 :mod:`~coverage.places.tables` (MEF districts and communes, towns),
 :mod:`~coverage.places.grammar` (counts, nationwide claims, separators),
 :mod:`~coverage.places.resolve` (:func:`resolve_place`).
@@ -28,8 +29,9 @@ True
 """
 from __future__ import annotations
 
-from coverage.places.names import (aliases, expand_abbreviations, normalise_code, province_code,
-                                   province_label, province_name, provinces, to_frame)
+from coverage.places.abbreviations import expand_abbreviations
+from coverage.places.names import (aliases, normalise_code, province_code, province_label,
+                                   province_name, provinces, to_frame)
 from coverage.places.resolve import resolve_place
 from coverage.places.result import Match, Resolution, Unplaced
 from coverage.places.tables import PlaceHit, place_hit, places, variant_hit

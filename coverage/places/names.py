@@ -1,4 +1,4 @@
-"""Provinces: the table, frames, codes, names, aliases and dotted abbreviations.
+"""Provinces: the table, frames, codes, names and aliases.
 
 :func:`province_code` is the one province-code normaliser of the package: it accepts
 names, spellings, abbreviations and codes in any form a CSV cell, a float column or a
@@ -33,8 +33,7 @@ from coverage.settings import check_frame
 log = logging.getLogger(__name__)
 
 __all__ = ["ALIAS_KINDS", "LAYER_ONLY", "provinces", "province_name", "province_label", "to_frame",
-           "aliases", "name_keys", "normalise_code", "province_code", "expand_abbreviations",
-           "fuzzy_choices", "exact_keys", "read_data"]
+           "aliases", "name_keys", "normalise_code", "province_code", "fuzzy_choices", "exact_keys", "read_data"]
 
 ALIAS_KINDS: Final[tuple[str, ...]] = ("abbreviation", "spelling", "former_name", "khmer", "place")
 LAYER_ONLY: Final = "layer-only"
@@ -301,49 +300,3 @@ def exact_keys() -> frozenset[str]:
     """Keys of the canonical names as written (no Kg/Kompong folding)."""
     t = _province_table()
     return frozenset(plain_key(n) for col in ("name", "name_km", "name_nis") for n in t[col])
-
-
-# ------------------------------------------------------------- dotted abbreviations
-
-_DOTTED: Final = re.compile(r"\b([A-Za-z]{1,4})\.\s*(?=([A-Za-z][A-Za-z']*)?)")
-
-
-@cache
-def _name_words() -> tuple[tuple[tuple[str, ...], str], ...]:
-    """(words, code) of the province names and spellings (Latin), for abbreviations."""
-    names = dict(fuzzy_choices())
-    for alias, code, kind in zip(aliases()["alias"], aliases()["code"], aliases()["kind"]):
-        if kind in ("spelling", "former_name"):
-            names.setdefault(spaced(alias), code)
-    return tuple((tuple(n.split()), c) for n, c in names.items() if n)  # canonical first
-
-
-def _expansion(abbr: str, following: str | None) -> str | None:
-    """The first word that ``abbr.`` stands for, when the names it fits are one province's."""
-    a = spaced(abbr + " x").split()[0]  # "Kg" -> "kampong"
-    nxt = spaced(following or "")
-    fits = [(words[0], code) for words, code in _name_words()
-            if words[0].startswith(a) and (len(words) > 1 and words[1] == nxt
-                                           or not nxt and len(words) == 1 and words[0] != a)]
-    return fits[0][0] if fits and len({c for _, c in fits}) == 1 else None
-
-
-def expand_abbreviations(text: str) -> str:
-    """Spell out dotted abbreviations of province names ("Kg. Cham", "B. Meanchey", "Bat.").
-
-    An abbreviation ``X.`` is expanded when exactly one province name (or spelling) has a
-    first word starting with ``X`` followed by the next word of the text; a lone ``X.``
-    when exactly one one-word name starts with ``X``. Anything else is left as written.
-
-    Examples
-    --------
-    >>> expand_abbreviations("Kg.Thom, K. Cham, B. Meanchey, S. Reap, Pr. Vihear and Bat.")
-    'kampong Thom, kampong Cham, banteay Meanchey, siem Reap, preah Vihear and battambang'
-    >>> expand_abbreviations("St. Peter, etc.")
-    'St. Peter, etc.'
-    """
-    def repl(m: re.Match) -> str:
-        word = _expansion(m.group(1), m.group(2))
-        return m.group(0) if word is None else word + (" " if m.group(2) else "")
-
-    return _DOTTED.sub(repl, text)

@@ -20,8 +20,9 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz, process
 
 from coverage.places import grammar as g
-from coverage.places.names import (exact_keys, expand_abbreviations, fuzzy_choices, name_keys,
-                                   province_label, province_name, provinces, to_frame)
+from coverage.places.abbreviations import mark_abbreviations, unmark_all
+from coverage.places.names import (exact_keys, fuzzy_choices, name_keys, province_label,
+                                   province_name, provinces, to_frame)
 from coverage.places.result import Match, Resolution, Unplaced
 from coverage.places.tables import PlaceHit, place_hit, places, variant_hit
 from coverage.places.text import KHMER, key, plain_key, spaced
@@ -386,7 +387,8 @@ def resolve_place(text: str, frame: str = "2013") -> Resolution:
     clean = " ".join(text.replace("\u200b", " ").split())
     if not clean:
         return Resolution(text, (), False, (), (Unplaced("", "no place given"),), ())
-    rest, nationwide, vague = _claims(expand_abbreviations(clean))
+    marked, written = mark_abbreviations(clean)  # "Kg. Cham" read as Kampong Cham, shown as written
+    rest, nationwide, vague = _claims(marked)
     parens: list[str] = []
     rest = _hold_parens(rest, parens)
     items: list[Item] = []
@@ -399,6 +401,7 @@ def resolve_place(text: str, frame: str = "2013") -> Resolution:
     items.extend(_resolve_list(rest[pos:], parens, work))
     settled = _check_counts(_settle(_pair(items, work), work), counts, work)
     settled.extend(Unplaced(v, "unnamed provinces") for v in vague)
+    settled, work.notes = unmark_all(settled, work.notes, written)
     return _result(text, frame, settled, nationwide, work)
 
 

@@ -47,6 +47,32 @@ def test_dotted_abbreviations(text, codes):
     assert resolve_place(text).provinces == codes
 
 
+@pytest.mark.parametrize("text,code", [  # issue 17: spaced variants of the full stop
+    ("Kg . Cham", "03"), ("K . Cham", "03"), ("Kg . Thom", "06"), ("B . Meanchey", "01"),
+    ("S . Reap", "17"), ("Pr . Vihear", "13"), ("Bat .", "02"), ("Kg . Chnang", "04"),
+    ("Bat. Dambang", "02"), ("Bat . Dambang", "02"), ("Bat.Dambang", "02"),  # Batdambang in two
+])
+def test_spaced_dotted_abbreviations(text, code):
+    r = resolve_place(text)
+    assert r.provinces == (code,) and not r.unresolved and not r.notes
+
+
+@pytest.mark.parametrize("text", ["Kg . Chan", "K . Siem", "St . Peter", "K . Meanchey"])
+def test_spaced_abbreviations_never_guess(text):
+    assert resolve_place(text).provinces == ()
+
+
+def test_abbreviation_fragments_as_written():
+    r = resolve_place("B. Meanchey, Kg.Chhnang, Kg . Cham, Bat. Dambang, Bat.")
+    assert [(m.fragment, m.code) for m in r.matches] == [
+        ("B. Meanchey", "01"), ("Kg.Chhnang", "04"), ("Kg . Cham", "03"), ("Bat. Dambang", "02"),
+        ("Bat.", "02")]
+    (u,) = resolve_place("Puok (Kg.Cham)").unresolved  # a reason quotes the fragment as written
+    assert u.fragment == "Kg.Cham" and u.reason == "contradicts 'Puok' (Siem Reap (17))"
+    assert resolve_place("Puok (Kg.Cham)").notes == (
+        "'Puok' is in Siem Reap (17); the text says Kampong Cham (03); kept Siem Reap",)
+
+
 def test_messages_name_provinces():
     (u,) = resolve_place("Samraong").unresolved
     assert "Banteay Meanchey (01)" in u.reason and "Takeo (21)" in u.reason
