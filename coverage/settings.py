@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from typing import Final
 
-__all__ = ["FRAMES", "PROVINCE_COUNT", "FORUM", "NATIONWIDE_WEIGHT", "PROVINCE_WEIGHT",
+__all__ = ["FRAMES", "PROVINCE_COUNT", "CURRENT_FRAME", "FORUM", "NATIONWIDE_WEIGHT", "PROVINCE_WEIGHT",
            "LEVELS", "NEEDS", "MIN_COUNT", "TOP_N", "SENSITIVITY_WEIGHTS", "RANGE_WEIGHTS", "DPI", "FUZZY_CUTOFF", "FUZZY_MARGIN",
            "FUZZY_MIN_LETTERS", "PLACE_MIN_LETTERS", "SCORE_DECIMALS", "default_frame",
            "check_frame", "check_weight", "check_min_count"]
@@ -28,6 +28,8 @@ __all__ = ["FRAMES", "PROVINCE_COUNT", "FORUM", "NATIONWIDE_WEIGHT", "PROVINCE_W
 #: "2013" has 25.
 FRAMES: Final[tuple[str, ...]] = ("2010", "2013")
 PROVINCE_COUNT: Final[dict[str, int]] = {"2010": 24, "2013": 25}
+#: Today's 25 provinces: the frame of place resolution and of any records but the forum's.
+CURRENT_FRAME: Final = "2013"
 
 #: The name of the bundled records (the 2010 forum's tables) wherever a source is named.
 FORUM: Final = "forum"
@@ -67,7 +69,7 @@ PLACE_MIN_LETTERS: Final = 5
 def default_frame(source: str) -> str:
     """The frame a run uses when none is given: the forum's own (2010) for the bundled
     records, the current 25 provinces for anything else."""
-    return "2010" if source == FORUM else "2013"
+    return "2010" if source == FORUM else CURRENT_FRAME
 
 
 def check_frame(frame: object) -> str:

@@ -34,7 +34,7 @@ import pandas as pd
 from coverage.boundaries.user_layers import read_user_provinces
 from coverage.errors import BoundaryError
 from coverage.places import provinces as gazetteer_provinces
-from coverage.settings import check_frame
+from coverage.settings import CURRENT_FRAME, check_frame
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def boundary_file() -> Path:
     return shapefile_dir() / BOUNDARY_FILE
 
 
-def province_table(frame: str = "2010") -> pd.DataFrame:
+def province_table(frame: str = CURRENT_FRAME) -> pd.DataFrame:
     """The gazetteer's provinces of ``frame`` as ``code, name, name_km``, sorted by code.
 
     Examples
@@ -134,7 +134,7 @@ def _bundled(layer: str, columns: list[str]) -> gpd.GeoDataFrame:
     return gdf[columns].copy()
 
 
-def load_provinces(frame: str = "2010", path: str | os.PathLike | None = None,
+def load_provinces(frame: str = CURRENT_FRAME, path: str | os.PathLike | None = None,
                    column: str | None = None) -> gpd.GeoDataFrame:
     """Province polygons of ``frame``: the bundled layer, or a polygon layer of your own.
 
@@ -178,7 +178,7 @@ def load_provinces(frame: str = "2010", path: str | os.PathLike | None = None,
     return gpd.GeoDataFrame(gdf[COLUMNS], crs=4326).sort_values("code").reset_index(drop=True)
 
 
-def load_districts(frame: str = "2013") -> gpd.GeoDataFrame:
+def load_districts(frame: str = CURRENT_FRAME) -> gpd.GeoDataFrame:
     """The 197 districts (2014), with their province on ``frame``.
 
     Parameters

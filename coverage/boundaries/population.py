@@ -11,12 +11,12 @@ from importlib import resources
 
 import pandas as pd
 
-from coverage.settings import check_frame
+from coverage.settings import CURRENT_FRAME, check_frame
 
 __all__ = ["load_population", "read_population_table", "load_district_population", "load_migrants"]
 
 
-def load_population(frame: str = "2010") -> pd.DataFrame:
+def load_population(frame: str = CURRENT_FRAME) -> pd.DataFrame:
     """2008 census population per province on ``frame``.
 
     Source: National Institute of Statistics, Ministry of Planning, Cambodia – General
@@ -66,7 +66,7 @@ def read_population_table() -> pd.DataFrame:
 
 
 
-def load_district_population(frame: str = "2013") -> pd.DataFrame:
+def load_district_population(frame: str = CURRENT_FRAME) -> pd.DataFrame:
     """2008 census population of the 197 districts of the 2014 layer, with their province.
 
     Districts made after 2008 have no census row: their parent 2008 district's population
@@ -97,7 +97,7 @@ def load_district_population(frame: str = "2013") -> pd.DataFrame:
                         ).sort_values("district_code").reset_index(drop=True)
 
 
-def load_migrants(frame: str = "2013", level: str = "province") -> pd.Series:
+def load_migrants(frame: str = CURRENT_FRAME, level: str = "province") -> pd.Series:
     """International migrants aged over 18 (2008 census, by commune, summed up): a need
     indicator closer to the forum's services than population.
 

@@ -18,7 +18,7 @@ import shapely
 
 from coverage.boundaries.layers import load_districts, load_provinces, load_water
 from coverage.errors import RecordsError
-from coverage.settings import check_frame
+from coverage.settings import CURRENT_FRAME, check_frame
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,8 @@ def _codes(values: np.ndarray, hit: np.ndarray) -> pd.arrays.StringArray:
     return pd.array(np.where(hit >= 0, values[np.maximum(hit, 0)], None), dtype="string")
 
 
-def locate_sites(df: pd.DataFrame, lon: str = "lon", lat: str = "lat", frame: str = "2013",
+def locate_sites(df: pd.DataFrame, lon: str = "lon", lat: str = "lat",
+                 frame: str = CURRENT_FRAME,
                  provinces: gpd.GeoDataFrame | None = None,
                  districts: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """Province and district of each site from its coordinates (WGS84 degrees).

@@ -28,7 +28,7 @@ from typing import Final
 import pandas as pd
 
 from coverage.places.text import key, latin, plain_key, spaced
-from coverage.settings import check_frame
+from coverage.settings import CURRENT_FRAME, check_frame
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def _codes() -> frozenset[str]:
     return frozenset(_province_table()["code"])
 
 
-def provinces(frame: str = "2013") -> pd.DataFrame:
+def provinces(frame: str = CURRENT_FRAME) -> pd.DataFrame:
     """The provinces of a frame.
 
     Parameters

@@ -26,7 +26,8 @@ from coverage.places.names import (exact_keys, fuzzy_choices, name_keys, provinc
 from coverage.places.result import Match, Resolution, Unplaced
 from coverage.places.tables import PlaceHit, place_hit, places, variant_hit
 from coverage.places.text import KHMER, key, plain_key, spaced
-from coverage.settings import FUZZY_CUTOFF, FUZZY_MARGIN, FUZZY_MIN_LETTERS, check_frame
+from coverage.settings import (CURRENT_FRAME, FUZZY_CUTOFF, FUZZY_MARGIN, FUZZY_MIN_LETTERS,
+                               check_frame)
 
 log = logging.getLogger(__name__)
 
@@ -347,7 +348,7 @@ def _check_counts(items: list, counts: list[tuple[int, str, int]], work: _Work) 
 
 
 @lru_cache(maxsize=65536)
-def resolve_place(text: str, frame: str = "2013") -> Resolution:
+def resolve_place(text: str, frame: str = CURRENT_FRAME) -> Resolution:
     """Resolve a free-text place cell to provinces.
 
     Methods, in order: nationwide claims ("24 capital/provinces", "whole country");

@@ -22,8 +22,8 @@ from coverage.scores.params import RunParams
 from coverage.scores.result import CoverageResult
 from coverage.scores.tables import PROVINCE_COLUMNS, SERVICE_COLUMNS
 from coverage.boundaries.population import load_migrants
-from coverage.settings import (FORUM, MIN_COUNT, NATIONWIDE_WEIGHT, NEEDS, PROVINCE_WEIGHT,
-                               default_frame)
+from coverage.settings import (CURRENT_FRAME, FORUM, MIN_COUNT, NATIONWIDE_WEIGHT, NEEDS,
+                               PROVINCE_WEIGHT, default_frame)
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def _districts(served: pd.DataFrame, params: RunParams) -> dict[str, pd.DataFram
 
 
 def score(served: pd.DataFrame, provinces: pd.DataFrame, *, population=None, need: Need = None,
-          frame: str = "2013", nationwide_weight: float = NATIONWIDE_WEIGHT,
+          frame: str = CURRENT_FRAME, nationwide_weight: float = NATIONWIDE_WEIGHT,
           min_count: int = MIN_COUNT) -> CoverageResult:
     """Score an already resolved served table against a list of provinces.
 
