@@ -122,7 +122,8 @@ class Rasteriser:
         from matplotlib.backends.backend_agg import RendererAgg
 
         box = t.get_window_extent(renderer)  # the text, and an annotation's arrow
-        key = (tuple(box.bounds), _text_key(t), _effects_key(t), _annotation_key(t))
+        clip = t.axes.bbox.bounds if t.get_clip_on() and t.axes is not None else None
+        key = (tuple(box.bounds), clip, _text_key(t), _effects_key(t), _annotation_key(t))
         if key not in self._sprites:
             size = (renderer.width, renderer.height, renderer.dpi)
             if size not in self._scratch:
