@@ -99,9 +99,12 @@ def _draw_polygons(ax: "Axes", t: "gpd.GeoDataFrame", base: BaseMap,
 
 
 def _draw_water_label(ax: "Axes", size: float) -> None:
+    import matplotlib.patheffects as pe
+
+    # a halo in the lake's own colour: the name runs past the shore onto dark provinces
     ax.text(*WATER_LABEL, "Tonle Sap", fontsize=size, rotation=WATER_ANGLE, style="italic",
             ha="center", va="center", rotation_mode="anchor", color=WATER_TEXT,
-            gid="label-water")
+            gid="label-water", path_effects=[pe.withStroke(linewidth=1.5, foreground=WATER_COLOUR)])
 
 
 def _text_colour(face: str) -> str:
