@@ -217,7 +217,10 @@ def plot_group(result: CoverageResult, group: int | str, metric: str = "coverage
 
     Examples
     --------
-    >>> ax = plot_group(result, "medical", metric="providers")   # doctest: +SKIP
+    >>> from coverage.scores import analyze
+    >>> ax = plot_group(analyze(), "medical", metric="providers")
+    >>> ax.figure.texts[0].get_text()
+    'Medical and psychological support: providers'
     >>> ax.figure.savefig("medical.png", dpi=200)               # doctest: +SKIP
     """
     g = get_group(group)
@@ -286,9 +289,10 @@ def plot_groups(result: CoverageResult, metric: str = "coverage", frame: str | N
 
     Examples
     --------
-    >>> fig = plot_groups(result, "coverage")           # doctest: +SKIP
-    >>> len(fig.axes)                                    # doctest: +SKIP
-    6
+    >>> from coverage.scores import analyze
+    >>> fig = plot_groups(analyze(), "coverage")
+    >>> len(fig.axes)                                    # six maps and the legend
+    7
     """
     m = metric_info(metric)
     if m.kind == "level":

@@ -94,8 +94,12 @@ def map_table(result: CoverageResult, group: int | str, metric: str = "coverage"
 
     Examples
     --------
-    >>> t = map_table(result, "legal", "providers")       # doctest: +SKIP
-    >>> t["status"].value_counts()                      # doctest: +SKIP
+    >>> from coverage.scores import analyze
+    >>> t = map_table(analyze(), "legal", "providers")
+    >>> t[["code", "name", "value", "status", "label"]].head(2)
+      code              name  value status label
+    0   01  Banteay Meanchey   11.0  value    11
+    1   02        Battambang   10.0  value    10
     """
     g = get_group(group)
     metric_info(metric)
