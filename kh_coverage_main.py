@@ -27,13 +27,11 @@ BROKEN = (
 
 
 def _coverage_py_installed() -> bool:
-    from importlib import metadata       # here, so SIGTERM is handled as early as can be
-
     try:
-        metadata.distribution("coverage")
-    except metadata.PackageNotFoundError:
+        from coverage.clash import coverage_py_installed
+    except ImportError:      # kh-coverage's files are gone: main() says to reinstall
         return False
-    return True
+    return coverage_py_installed()
 
 
 #: As ``coverage.cli`` prints it (the package may not be imported yet when this is printed).

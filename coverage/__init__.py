@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import importlib
 import warnings
-from importlib import metadata
 from typing import TYPE_CHECKING
+
+from coverage.clash import coverage_py_installed as _coverage_py_installed
 
 __version__ = "0.1.0"
 
@@ -55,15 +56,6 @@ CLASH_MESSAGE = (
     "and pytest-cov out of it. After `pip uninstall coverage`, run "
     "`pip install --force-reinstall kh-coverage`: the uninstall removes files both share."
 )
-
-
-def _coverage_py_installed() -> bool:
-    """True when the distribution `coverage` (coverage.py) is installed here."""
-    try:
-        metadata.distribution("coverage")
-    except metadata.PackageNotFoundError:
-        return False
-    return True
 
 
 if _coverage_py_installed():

@@ -17,7 +17,7 @@ import coverage
 
 PACKAGE = Path(coverage.__file__).parent
 LAYERS = [
-    ("errors", "settings", "sources", "taxonomy"),
+    ("errors", "settings", "sources", "taxonomy", "clash"),
     ("gazetteer", "places"),
     ("boundaries",),
     ("records",),

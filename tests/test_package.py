@@ -34,17 +34,35 @@ def test_this_environment_has_no_coverage_py():
         metadata.distribution("coverage")
 
 
-def _pretend_coverage_py_is_installed(monkeypatch):
-    real = metadata.distribution
-
-    def fake(name):
-        return object() if name == "coverage" else real(name)
-
-    monkeypatch.setattr(metadata, "distribution", fake)
+def _pretend_coverage_py_is_installed(monkeypatch, tmp_path):
+    """A folder on sys.path holding coverage.py's metadata, as pip leaves it."""
+    (tmp_path / "coverage-7.6.1.dist-info").mkdir()
+    (tmp_path / "coverage-7.6.1.dist-info" / "METADATA").write_text("Name: coverage\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
 
 
-def test_clash_warns_at_import(monkeypatch):
-    _pretend_coverage_py_is_installed(monkeypatch)
+def test_clash_check_agrees_with_importlib_metadata(monkeypatch, tmp_path):
+    from coverage.clash import coverage_py_installed
+
+    def metadata_says():
+        try:
+            metadata.distribution("coverage")
+        except metadata.PackageNotFoundError:
+            return False
+        return True
+
+    assert coverage_py_installed() is metadata_says() is False
+    _pretend_coverage_py_is_installed(monkeypatch, tmp_path)
+    assert coverage_py_installed() is metadata_says() is True
+    ours = tmp_path / "ours"
+    (ours / "kh_coverage-0.1.0.dist-info").mkdir(parents=True)       # our own never counts
+    (ours / "coverage").mkdir()
+    assert coverage_py_installed([str(ours)]) is False
+    assert coverage_py_installed([str(tmp_path)]) is True
+
+
+def test_clash_warns_at_import(monkeypatch, tmp_path):
+    _pretend_coverage_py_is_installed(monkeypatch, tmp_path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         importlib.reload(coverage)
@@ -54,8 +72,8 @@ def test_clash_warns_at_import(monkeypatch):
     assert any("coverage.py" in m and "virtual environment" in m for m in messages)
 
 
-def test_clash_stops_the_command_with_an_explanation(monkeypatch, capsys):
-    _pretend_coverage_py_is_installed(monkeypatch)
+def test_clash_stops_the_command_with_an_explanation(monkeypatch, capsys, tmp_path):
+    _pretend_coverage_py_is_installed(monkeypatch, tmp_path)
     assert kh_coverage_main.main() == 2
     err = capsys.readouterr().err
     assert "coverage.py" in err and "own virtual environment" in err
