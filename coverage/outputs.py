@@ -27,6 +27,7 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 
 from coverage.errors import InputError
@@ -60,17 +61,48 @@ def _safe_cell(value: object) -> object:
     return value
 
 
+def _safe_column(column: pd.Series) -> pd.Series:
+    """``column`` with :func:`_safe_cell` applied to every cell, checking each distinct
+    value once.
+
+    The result is what ``column.astype(object).map(_safe_cell, na_action="ignore")``
+    gives, dtype included: a column holding text keeps its other cells as they are (text
+    stops ``map``'s numeric inference, so ``infer_objects`` infers the same dtype); a
+    column with no text at all, or with unhashable cells, goes through ``map`` itself.
+    """
+    values = column.astype(object).to_numpy()
+    try:
+        codes, uniques = pd.factorize(values)
+    except TypeError:   # unhashable cells (a dict, say): cell by cell
+        return column.astype(object).map(_safe_cell, na_action="ignore")
+    if not any(isinstance(v, str) for v in uniques):
+        return column.astype(object).map(_safe_cell, na_action="ignore")
+    safe = np.empty(len(uniques), dtype=object)   # filled where a distinct value changes
+    changed = []
+    for i, value in enumerate(uniques):
+        if (cell := _safe_cell(value)) is not value:
+            safe[i] = cell
+            changed.append(i)
+    if changed:
+        values = values.copy()
+        rows = np.flatnonzero(np.isin(codes, changed))
+        values[rows] = safe[codes[rows]]
+    return pd.Series(values, index=column.index, name=column.name,
+                     dtype=object).infer_objects()
+
+
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells cannot run as spreadsheet formulas.
 
     A text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
     leading ``'`` (OWASP's advice for CSV injection), unless it is a plain number such
-    as ``-3.5``; numeric columns are left as they are.
+    as ``-3.5``; numeric columns are left as they are. Each distinct value of a column
+    is checked once.
     """
     df = df.copy()
     for col in df.columns:
         if not pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col]):
-            df[col] = df[col].astype(object).map(_safe_cell, na_action="ignore")
+            df[col] = _safe_column(df[col])
     return df
 
 
