@@ -57,6 +57,7 @@ def unresolved_report(sheet: RecordsSheet, unresolved: pd.DataFrame) -> pd.DataF
                          "area_text": records["area_text"]})
     table = unresolved.assign(record_id=unresolved["record_id"].astype(str)).merge(
         info, on="record_id", how="left", validate="many_to_one")
-    table["suggestion"] = [suggest_place(f) if str(f).strip() else ""
-                           for f in table["fragment"].fillna("")]
+    fragments = table["fragment"].fillna("").tolist()
+    suggestions = {f: suggest_place(f) if str(f).strip() else "" for f in dict.fromkeys(fragments)}
+    table["suggestion"] = [suggestions[f] for f in fragments]   # once per distinct fragment
     return table[list(UNRESOLVED_REPORT_COLUMNS)]
