@@ -213,7 +213,8 @@ def _table(rows: list[list[str]], row_numbers: list[int], header: int, file: obj
             cells = cells[:width]
         elif len(cells) < width:
             cells = cells + [""] * (width - len(cells))
-        if any(c.strip() for c in cells):
+        cells = [c.strip() for c in cells]
+        if any(cells):
             body.append(cells)
             numbers.append(number)
     if not body:
@@ -221,8 +222,7 @@ def _table(rows: list[list[str]], row_numbers: list[int], header: int, file: obj
     skipped = len(rows) - header - 1 - len(body)
     if skipped:
         log.info("%s: skipped %d blank rows", file, skipped)
-    table = pd.DataFrame(body, columns=range(width), dtype=str)
-    table = table.apply(lambda col: col.str.strip())
+    table = pd.DataFrame(body, columns=range(width), dtype=str)   # cells stripped above
     table.columns = names
     table.insert(0, ROW_COLUMN, numbers)
     return table, names
