@@ -46,17 +46,34 @@ def swatch(colour: str) -> str:
 
 
 def html_table(df: pd.DataFrame) -> str:
+    """``df`` as an HTML table; numbers (and text that reads as one) right-aligned.
+
+    Each distinct cell value (by type and value: ``1``, ``1.0`` and ``True`` are told
+    apart) is rendered once; unhashable cells (lists) every time.
+    """
     head = "".join(f"<th>{escape(c)}</th>" for c in df.columns)
+    rendered: dict[tuple[type, object], str] = {}
     rows = []
     for rec in df.itertuples(index=False):
         cells = []
         for value in rec:
-            numeric = (isinstance(value, numbers.Number) and not isinstance(value, bool)) or (
-                isinstance(value, str) and NUMBER.fullmatch(value) is not None)
-            cells.append(f"<td class=\"num\">{cell(value)}</td>" if numeric
-                         else f"<td>{cell(value)}</td>")
+            key = (type(value), value)
+            try:
+                td = rendered.get(key)
+                if td is None:
+                    td = rendered[key] = _td(value)
+            except TypeError:   # a list, or pd.NA compared with a colliding key
+                td = _td(value)
+            cells.append(td)
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _td(value: object) -> str:
+    """One ``<td>`` of :func:`html_table`."""
+    numeric = (isinstance(value, numbers.Number) and not isinstance(value, bool)) or (
+        isinstance(value, str) and NUMBER.fullmatch(value) is not None)
+    return f"<td class=\"num\">{cell(value)}</td>" if numeric else f"<td>{cell(value)}</td>"
 
 
 def cell(value: object) -> str:
