@@ -151,15 +151,19 @@ def row(stage: str, size: int, rows: int, lib: dict, base: dict | None = None,
 def _clear_place_cache() -> None:
     """Forget resolved strings so each library run starts cold.
 
-    Clears every bounded (per-string) ``lru_cache`` of the place and records modules; the
-    unbounded ``@cache`` tables (province names, aliases, the prebuilt place lookups) are
-    data loaded once per process and stay warm.
+    Clears every bounded (per-string) ``lru_cache`` of every ``coverage.places`` module
+    (texts, pieces, words, tokens) and of the records resolver; the unbounded ``@cache``
+    tables (province names, aliases, the prebuilt place lookups) are data loaded once per
+    process and stay warm.
     """
-    import coverage.places.names as names
-    import coverage.places.resolve as res
-    import coverage.places.tables as tables
+    import importlib
+    import pkgutil
+
+    import coverage.places as places
     import coverage.records.resolve as rec
-    for module in (names, res, tables, rec):
+    modules = [importlib.import_module(f"coverage.places.{m.name}")
+               for m in pkgutil.iter_modules(places.__path__)]
+    for module in (*modules, rec):
         for fn in vars(module).values():
             info = getattr(fn, "cache_info", None)
             if info is not None and info().maxsize is not None:

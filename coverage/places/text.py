@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Final
 
 __all__ = ["KHMER", "LATIN_VARIANTS", "KHMER_VARIANTS", "latin", "clean_khmer", "key",
@@ -32,6 +33,10 @@ __all__ = ["KHMER", "LATIN_VARIANTS", "KHMER_VARIANTS", "latin", "clean_khmer", 
 KHMER: Final = re.compile(r"[\u1780-\u17FF\u19E0-\u19FF]")
 _KHMER_PREFIXES: Final = ("រាជធានី", "ខេត្ដ")
 _KAMPONG: Final = re.compile(r"\b(?:kg|kpg)(?![a-z0-9])\.?|\bkompong|\bkampong")
+#: What :func:`plain_key` drops from ASCII text (``str.isalnum`` is ``[0-9A-Za-z]`` there).
+_NOT_ALNUM: Final = re.compile(r"[^0-9A-Za-z]+")
+#: What :func:`spaced` turns into a space.
+_NOT_LATIN: Final = re.compile(r"[^0-9a-z]+")
 _LIGATURES: Final = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"}
 
 #: Invisible characters typed into Khmer text (zero-width space/joiners, soft hyphen, BOM).
@@ -70,6 +75,59 @@ KHMER_VARIANTS: Final[tuple[tuple[str, str], ...]] = (
     ("\u17BA", "\u17B9"),   # ឺ -> ឹ
     ("\u17BC", "\u17BB"),   # ូ -> ុ
 )
+
+#: :data:`LATIN_VARIANTS` as steps on one word. Every fold acts within a word (no pattern
+#: matches a space), so folding the words of :func:`spaced` text one by one and joining them
+#: is the same as applying :data:`LATIN_VARIANTS` in order to the whole text and removing the
+#: spaces. Whole-word rules (``\b(?:a|b)\b``) become dict look-ups, plain letters
+#: ``str.replace``; the others stay regular expressions.
+_WORD_RULE: Final = re.compile(r"\\b(?:\(\?:)?([a-z|]+)\)?\\b")
+
+
+_Step = dict[str, str] | tuple[tuple[str, str], ...] | tuple[re.Pattern[str], str]
+
+
+def _fold_steps() -> tuple[_Step, ...]:
+    """The rules grouped: consecutive whole-word rules composed into one dict, consecutive
+    plain-letter rules into one tuple of (old, new), each other rule as (pattern, new)."""
+    steps: list = []  # dicts, lists of (old, new), (pattern, new)
+    for pattern, repl in LATIN_VARIANTS:
+        if " " in pattern or "\\s" in pattern or "." in pattern:
+            raise ValueError(f"LATIN_VARIANTS: {pattern!r} may match across words")
+        whole = _WORD_RULE.fullmatch(pattern)
+        if whole:
+            rule = dict.fromkeys(whole.group(1).split("|"), repl)
+            if steps and isinstance(steps[-1], dict):  # earlier rules first, then this one
+                done = {w: rule.get(v, v) for w, v in steps[-1].items()}
+                steps[-1] = {**rule, **done}
+            else:
+                steps.append(rule)
+        elif pattern.isalpha():
+            if steps and isinstance(steps[-1], list):
+                steps[-1].append((pattern, repl))
+            else:
+                steps.append([(pattern, repl)])
+        else:
+            steps.append((re.compile(pattern), repl))
+    return tuple(tuple(s) if isinstance(s, list) else s for s in steps)
+
+
+_FOLD_STEPS: Final = _fold_steps()
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    """One lower-case Latin word with :data:`LATIN_VARIANTS` folded, in their order (kept
+    per word: the n-grams of a text share their words)."""
+    for step in _FOLD_STEPS:
+        if isinstance(step, dict):
+            word = step.get(word, word)
+        elif isinstance(step[0], tuple):
+            for old, new in step:
+                word = word.replace(old, new)
+        else:
+            word = step[0].sub(step[1], word)
+    return word
 
 
 def is_khmer(text: str) -> bool:
@@ -111,7 +169,7 @@ def latin(text: str) -> str:
     >>> latin("Kâmpóng Spœ")
     'kampong spoe'
     """
-    if text.isascii():
+    if text.isascii():  # the fast path: nothing to fold
         return text.lower()
     out = []
     for ch in unicodedata.normalize("NFC", text):
@@ -131,7 +189,10 @@ def plain_key(text: str) -> str:
     >>> plain_key("Kg. Cham")
     'kgcham'
     """
-    return "".join(ch for ch in latin(text) if ch.isalnum() or KHMER.match(ch))
+    s = latin(text)
+    if s.isascii():
+        return _NOT_ALNUM.sub("", s)
+    return "".join(ch for ch in s if ch.isalnum() or KHMER.match(ch))
 
 
 def key(text: str) -> str:
@@ -147,6 +208,9 @@ def key(text: str) -> str:
     >>> key("ខេត្តតាកែវ") == key("តាកែវ")
     True
     """
+    if text.isascii():  # no Khmer, no accents: lower-case, fold Kampong, keep [0-9a-z]
+        s = text.lower()
+        return _NOT_ALNUM.sub("", _KAMPONG.sub("kampong", s) if "k" in s else s)
     s = plain_key(_KAMPONG.sub("kampong", latin(clean_khmer(text))))
     for prefix in _KHMER_PREFIXES:
         if s.startswith(prefix) and len(s) > len(prefix):
@@ -162,7 +226,8 @@ def spaced(text: str) -> str:
     >>> spaced("Kg. Speu!")
     'kampong speu'
     """
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", _KAMPONG.sub("kampong", latin(text))).split())
+    s = latin(text)
+    return " ".join(_NOT_LATIN.sub(" ", _KAMPONG.sub("kampong", s) if "k" in s else s).split())
 
 
 def variant_key(text: str) -> str:
@@ -180,7 +245,4 @@ def variant_key(text: str) -> str:
         for long, short in KHMER_VARIANTS:
             s = s.replace(long, short)
         return s
-    s = spaced(text)
-    for pattern, repl in LATIN_VARIANTS:
-        s = re.sub(pattern, repl, s)
-    return s.replace(" ", "")
+    return "".join(_fold_word(w) for w in spaced(text).split())
