@@ -71,11 +71,17 @@ def _safe_column(column: pd.Series) -> pd.Series:
     column with no text at all, or with unhashable cells, goes through ``map`` itself.
     """
     values = column.astype(object).to_numpy()
-    try:
-        codes, uniques = pd.factorize(values)
-    except TypeError:   # unhashable cells (a dict, say): cell by cell
-        return column.astype(object).map(_safe_cell, na_action="ignore")
-    if not any(isinstance(v, str) for v in uniques):
+    if isinstance(column.dtype, pd.CategoricalDtype):   # distinct values known already
+        codes = column.cat.codes.to_numpy()
+        uniques = column.cat.categories.to_numpy(dtype=object)
+        present = uniques[np.bincount(codes[codes >= 0], minlength=len(uniques)) > 0]
+    else:
+        try:
+            codes, uniques = pd.factorize(values)
+        except TypeError:   # unhashable cells (a dict, say): cell by cell
+            return column.astype(object).map(_safe_cell, na_action="ignore")
+        present = uniques
+    if not any(isinstance(v, str) for v in present):
         return column.astype(object).map(_safe_cell, na_action="ignore")
     safe = np.empty(len(uniques), dtype=object)   # filled where a distinct value changes
     changed = []
