@@ -124,9 +124,10 @@ def national_counts(served: pd.DataFrame, unresolved: pd.DataFrame, rejected: pd
     [3, 1, 1, 1, 1, 1, 1, 1]
     """
     ids = served["record_id"].astype(str)
+    values = ids.to_numpy(dtype=object)   # a set of an object array: no pandas scalar per row
     local = served["basis"].isin(LOCAL_BASES).to_numpy()
-    placed = set(ids[local])
-    nationwide = set(ids[~local]) - placed
+    placed = set(values[local])
+    nationwide = set(values[~local]) - placed
     used = ids.nunique() if used is None else int(used)
     rows = [("records", "used", used), ("records", "placed in a province", len(placed)),
             ("records", "nationwide only", len(nationwide)),
