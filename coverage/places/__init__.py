@@ -13,6 +13,7 @@ Modules: :mod:`~coverage.places.text` (keys, Khmer clean-up, romanisation varian
 :mod:`~coverage.places.abbreviations` (dotted abbreviations: "Kg. Cham", "B. Meanchey"),
 :mod:`~coverage.places.tables` (MEF districts and communes, towns),
 :mod:`~coverage.places.grammar` (counts, nationwide claims, separators),
+:mod:`~coverage.places.fuzzy` (misspelt province names, guarded by the place names),
 :mod:`~coverage.places.resolve` (:func:`resolve_place`).
 
 Examples

@@ -10,12 +10,13 @@ Examples
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 from coverage.places.text import latin
 
 __all__ = ["NUMBERS", "COUNT", "NATIONWIDE", "VAGUE", "SEP", "PAREN", "PLACEHOLDER", "FILLER",
-           "is_filler", "number", "fragments"]
+           "is_filler", "number", "fragments", "claims"]
 
 NUMBERS: Final = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                   "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -38,6 +39,9 @@ SEP: Final = re.compile(r"[,;:/&+|\n\u17D4\u17D5\u3001]|\s-+\s*|^\s*-+|\s*-+\s+|
                         r"\b(?:and|or|as well as|plus)\b|និង|\.(?=\s|$)", re.IGNORECASE)
 PAREN: Final = re.compile(r"\(([^()]*)\)?")
 PLACEHOLDER: Final = re.compile(r"\x00(\d+)\x00")
+#: Every match of COUNT, NATIONWIDE and VAGUE holds one of these (same flags): a text
+#: without them has no claim, and the three patterns need not be tried.
+_CLAIM_WORDS: Final = re.compile(r"capital|cit|provinc|municipalit|nation|country", re.IGNORECASE)
 FILLER: Final = frozenset("""
 province provinces provincial town towns city cities capital capitals district districts
 commune communes village villages municipality of in at on the a an whole work works working
@@ -48,8 +52,9 @@ krong khett srok khan sangkat level project projects program programme site site
 """.split()) | frozenset(NUMBERS)
 
 
+@lru_cache(maxsize=65536)
 def is_filler(token: str) -> bool:
-    """True for words that name no place ("province", "of", "12", ...)."""
+    """True for words that name no place ("province", "of", "12", ...); kept per token."""
     t = latin(token).strip(".()[]'\"")
     return not t or t in FILLER or t.isdigit()
 
@@ -63,3 +68,24 @@ def number(text: str) -> int:
 def fragments(text: str) -> list[str]:
     """The non-empty pieces of a list, split at separators."""
     return [f.strip() for f in SEP.split(text) if f and f.strip()]
+
+
+def claims(text: str) -> tuple[str, list[str], list[str]]:
+    """The text without nationwide claims (24/25 counts included) and vague phrases, each
+    replaced by a separator; the claims and the vague phrases as written.
+
+    Examples
+    --------
+    >>> claims("PP and other provinces")
+    ('PP  ; ', [], ['and other provinces'])
+    >>> claims("24 capital/provinces")[1], claims("Takeo") == ("Takeo", [], [])
+    (['24 capital/provinces'], True)
+    """
+    if not _CLAIM_WORDS.search(text):
+        return text, [], []
+    nationwide = [m.group(0) for m in NATIONWIDE.finditer(text)]
+    rest = NATIONWIDE.sub(" ; ", text)
+    nationwide += [m.group(0) for m in COUNT.finditer(rest) if number(m.group("n")) in (24, 25)]
+    rest = COUNT.sub(lambda m: " ; " if number(m.group("n")) in (24, 25) else m.group(0), rest)
+    vague = [m.group(0).strip() for m in VAGUE.finditer(rest)]
+    return VAGUE.sub(" ; ", rest), nationwide, vague

@@ -13,21 +13,18 @@ Examples
 from __future__ import annotations
 
 import logging
-import math
 import re
-from functools import cache, lru_cache
-
-from rapidfuzz import fuzz, process
+from functools import lru_cache
 
 from coverage.places import grammar as g
 from coverage.places.abbreviations import mark_abbreviations, unmark_all
-from coverage.places.names import (exact_keys, fuzzy_choices, name_keys, province_label,
-                                   province_name, provinces, to_frame)
+from coverage.places.fuzzy import fuzzy_province
+from coverage.places.names import (exact_keys, name_keys, province_label, province_name,
+                                   provinces, to_frame)
 from coverage.places.result import Match, Resolution, Unplaced
-from coverage.places.tables import PlaceHit, place_hit, places, variant_hit
-from coverage.places.text import KHMER, key, plain_key, spaced
-from coverage.settings import (CURRENT_FRAME, FUZZY_CUTOFF, FUZZY_MARGIN, FUZZY_MIN_LETTERS,
-                               check_frame)
+from coverage.places.tables import PlaceHit, place_hit, variant_hit
+from coverage.places.text import KHMER, key, plain_key
+from coverage.settings import CURRENT_FRAME, FUZZY_MIN_LETTERS, check_frame
 
 log = logging.getLogger(__name__)
 
@@ -143,75 +140,12 @@ def _read_leftover(text: str) -> list[Match | Unplaced]:
     if k == "kampong":
         return [Unplaced(text, "ambiguous: Kampong alone may be Kampong Cham, Chhnang, Speu or Thom")]
     if sum(ch.isalpha() for ch in k) >= FUZZY_MIN_LETTERS:
-        best = _fuzzy(text)
+        best = fuzzy_province(text)
         if isinstance(best, str):
             return [Unplaced(text, best)]
         if best:
             return [Match(text, best[0], "fuzzy", best[1])]
     return [Unplaced(text, "not a place")]
-
-
-@cache
-def _place_choices() -> tuple[list[str], list[str]]:
-    """Spaced Latin place names and their official names, for the fuzzy guard."""
-    p = places()
-    latin_ = p[~p["key"].str.contains(KHMER)].drop_duplicates("name")
-    return [spaced(n) for n in latin_["name"]], list(latin_["name"])
-
-
-@lru_cache(maxsize=1024)
-def _choices_of_length(lo: int, hi: int) -> tuple[list[str], list[str]]:
-    """The place choices from ``lo`` to ``hi`` characters long, in their order."""
-    names, official = _place_choices()
-    keep = [i for i, n in enumerate(names) if lo <= len(n) <= hi]
-    return [names[i] for i in keep], [official[i] for i in keep]
-
-
-def _place_rival(text: str, code: str, score: float) -> str | None:
-    """A place in another province that the text is at least as close to, described.
-
-    ``fuzz.ratio`` is at most ``100 * (1 - |a - b| / (a + b))`` for lengths ``a`` and
-    ``b``, so only names of a length that can reach ``score`` are compared (same result).
-    """
-    query = spaced(text)
-    slack = 1 - score / 100
-    lo = math.ceil(len(query) * (1 - slack) / (1 + slack) - 1e-9)
-    hi = math.floor(len(query) * (1 + slack) / (1 - slack) + 1e-9) if slack < 1 else 10 ** 6
-    names, official = _choices_of_length(lo, hi)
-    best = process.extractOne(query, names, scorer=fuzz.ratio, score_cutoff=score)
-    if best is None:
-        return None
-    hit = place_hit(official[best[2]])
-    if hit is None or code in hit.codes:
-        return None
-    where = ", ".join(province_label(c) for c in hit.codes)
-    return f"'{hit.name}' in {where} ({best[1]:.0f})"
-
-
-def _fuzzy(text: str) -> tuple[str, float] | str | None:
-    """Best province by ``fuzz.ratio``; None below the cut-off, a reason when unclear.
-
-    Unclear: two provinces within the margin, or a district, commune or town of another
-    province at least as close (a fuzzy province never beats a place name).
-    """
-    choices = fuzzy_choices()
-    names = list(choices)
-    hits = process.extract(spaced(text), names, scorer=fuzz.ratio, limit=None,
-                           score_cutoff=FUZZY_CUTOFF - FUZZY_MARGIN)
-    scores: dict[str, float] = {}
-    for _, s, i in hits:  # a runner-up below cutoff - margin cannot make the best unclear
-        scores[choices[names[i]]] = max(scores.get(choices[names[i]], 0.0), s)
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-    if not ranked or ranked[0][1] < FUZZY_CUTOFF:
-        return None
-    (a, sa) = ranked[0]
-    if len(ranked) > 1 and sa - ranked[1][1] < FUZZY_MARGIN:
-        b, sb = ranked[1]
-        return f"unclear: close to {province_label(a)} ({sa:.0f}) and {province_label(b)} ({sb:.0f})"
-    rival = _place_rival(text, a, sa)
-    if rival:
-        return f"unclear: close to {province_label(a)} ({sa:.0f}) and to the place {rival}"
-    return a, round(sa, 1)
 
 
 # -------------------------------------------------------------------- lists, qualifiers
@@ -323,16 +257,6 @@ def _hold_parens(text: str, parens: list[str]) -> str:
     return g.PAREN.sub(hold, text).replace(")", " ").replace("(", " ")
 
 
-def _claims(clean: str) -> tuple[str, list[str], list[str]]:
-    """Remove nationwide claims (24/25 counts included) and vague phrases from the text."""
-    nationwide = [m.group(0) for m in g.NATIONWIDE.finditer(clean)]
-    rest = g.NATIONWIDE.sub(" ; ", clean)
-    nationwide += [m.group(0) for m in g.COUNT.finditer(rest) if g.number(m.group("n")) in (24, 25)]
-    rest = g.COUNT.sub(lambda m: " ; " if g.number(m.group("n")) in (24, 25) else m.group(0), rest)
-    vague = [m.group(0).strip() for m in g.VAGUE.finditer(rest)]
-    return g.VAGUE.sub(" ; ", rest), nationwide, vague
-
-
 def _check_counts(items: list, counts: list[tuple[int, str, int]], work: _Work) -> list:
     """Counts ("12 provinces: ...") against the provinces named after them."""
     items = list(items)
@@ -389,7 +313,7 @@ def resolve_place(text: str, frame: str = CURRENT_FRAME) -> Resolution:
     if not clean:
         return Resolution(text, (), False, (), (Unplaced("", "no place given"),), ())
     marked, written = mark_abbreviations(clean)  # "Kg. Cham" read as Kampong Cham, shown as written
-    rest, nationwide, vague = _claims(marked)
+    rest, nationwide, vague = g.claims(marked)
     parens: list[str] = []
     rest = _hold_parens(rest, parens)
     items: list[Item] = []

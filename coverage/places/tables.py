@@ -263,7 +263,11 @@ def place_hit(text: str) -> PlaceHit | None:
     True
     """
     k = key(text)
-    return _lookup("exact", k) or _lookup("exact", _strip_khmer_admin(k))
+    found = _lookup("exact", k)
+    if found is None and not k.isascii():  # an ASCII key has no Khmer prefix to strip
+        stripped = _strip_khmer_admin(k)
+        found = None if stripped == k else _lookup("exact", stripped)
+    return found
 
 
 def variant_hit(text: str) -> PlaceHit | None:

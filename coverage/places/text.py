@@ -125,7 +125,7 @@ def _fold_word(word: str) -> str:
         elif isinstance(step[0], tuple):
             for old, new in step:
                 word = word.replace(old, new)
-        else:
+        elif step[0].search(word):  # sub() parses a template like r"\1" on every call
             word = step[0].sub(step[1], word)
     return word
 
