@@ -224,10 +224,17 @@ def _sprite_artist():
 
 def _text_key(t) -> tuple:
     """What a text's pixels depend on, its place aside."""
+    import matplotlib as mpl
+
+    # matplotlib 3.7 (the lowest supported) has neither Text.get_linespacing nor a
+    # per-text antialiased flag (it reads rcParams when drawing)
+    spacing = t.get_linespacing() if hasattr(t, "get_linespacing") else t._linespacing
+    smooth = (t.get_antialiased() if hasattr(t, "get_antialiased")
+              else mpl.rcParams["text.antialiased"])
     return (t.get_text(), t.get_unitless_position(), t.get_transform() is t.figure.transFigure,
             t.get_fontproperties(), t.get_color(), t.get_alpha(), t.get_rotation(),
-            t.get_horizontalalignment(), t.get_verticalalignment(), t.get_linespacing(),
-            t.get_usetex(), t.get_parse_math(), t.get_antialiased(), t.get_wrap())
+            t.get_horizontalalignment(), t.get_verticalalignment(), spacing,
+            t.get_usetex(), t.get_parse_math(), smooth, t.get_wrap())
 
 
 @contextmanager
