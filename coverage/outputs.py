@@ -1,17 +1,9 @@
 """The output folder of a run: written aside, moved into place whole, never over a
-folder the tool does not own, and CSV cells that a spreadsheet cannot run.
+folder the tool does not own; the run's CSV tables (written by :mod:`coverage.csvfile`,
+cells a spreadsheet cannot run).
 
 Ownership: every output folder holds :data:`MANIFEST`, the list of the files the tool
 wrote there. A folder is replaced only when every entry in it is in that list.
-
-Examples
---------
->>> neutralise(pd.DataFrame({"a": ["=HYPERLINK(1)", "-3.5", "ok", "@x"], "n": [1, 2, 3, 4]}))
-                a  n
-0  '=HYPERLINK(1)  1
-1            -3.5  2
-2              ok  3
-3             '@x  4
 """
 from __future__ import annotations
 
@@ -19,7 +11,6 @@ import contextlib
 import json
 import logging
 import os
-import re
 import shutil
 import signal
 import tempfile
@@ -27,9 +18,9 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-import numpy as np
 import pandas as pd
 
+from coverage.csvfile import neutralise, write_csv
 from coverage.errors import InputError
 from coverage.records import RecordsSheet
 from coverage.records.unresolved import unresolved_report
@@ -43,89 +34,11 @@ __all__ = ["OutputError", "MANIFEST", "check_out", "check_new_file", "atomic_dir
 #: The list of files the tool wrote into an output folder (JSON).
 MANIFEST = ".kh-coverage-files.json"
 TOOL = "kh-coverage"
-#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 SHOWN_FOREIGN = 5
 
 
 class OutputError(InputError):
     """An output path the tool will not write to: exit code 2, like bad input."""
-
-
-# --- CSV cells ------------------------------------------------------------------------
-
-def _safe_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
-
-
-def _safe_column(column: pd.Series) -> pd.Series:
-    """``column`` with :func:`_safe_cell` applied to every cell, checking each distinct
-    value once.
-
-    The result is what ``column.astype(object).map(_safe_cell, na_action="ignore")``
-    gives, dtype included: a column holding text keeps its other cells as they are (text
-    stops ``map``'s numeric inference, so ``infer_objects`` infers the same dtype); a
-    column with no text at all, or with unhashable cells, goes through ``map`` itself.
-    """
-    values = column.astype(object).to_numpy()
-    if isinstance(column.dtype, pd.CategoricalDtype):   # distinct values known already
-        codes = column.cat.codes.to_numpy()
-        uniques = column.cat.categories.to_numpy(dtype=object)
-        present = uniques[np.bincount(codes[codes >= 0], minlength=len(uniques)) > 0]
-    else:
-        try:
-            codes, uniques = pd.factorize(values)
-        except TypeError:   # unhashable cells (a dict, say): cell by cell
-            return column.astype(object).map(_safe_cell, na_action="ignore")
-        present = uniques
-    if not any(isinstance(v, str) for v in present):
-        return column.astype(object).map(_safe_cell, na_action="ignore")
-    safe = np.empty(len(uniques), dtype=object)   # filled where a distinct value changes
-    changed = []
-    for i, value in enumerate(uniques):
-        if (cell := _safe_cell(value)) is not value:
-            safe[i] = cell
-            changed.append(i)
-    if changed:
-        values = values.copy()
-        rows = np.flatnonzero(np.isin(codes, changed))
-        values[rows] = safe[codes[rows]]
-    return pd.Series(values, index=column.index, name=column.name,
-                     dtype=object).infer_objects()
-
-
-def neutralise(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas.
-
-    A text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
-    leading ``'`` (OWASP's advice for CSV injection), unless it is a plain number such
-    as ``-3.5``; numeric columns are left as they are. Each distinct value of a column
-    is checked once.
-    """
-    df = df.copy()
-    for col in df.columns:
-        if not pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col]):
-            df[col] = _safe_column(df[col])
-    return df
-
-
-def write_csv(df: pd.DataFrame, path: Path, *, hxl: bool = False) -> None:
-    """Write ``df`` as a plain UTF-8 CSV with formula-like text neutralised (in the
-    header too: ``--keep-columns`` copies a sheet's own column names).
-
-    ``hxl=True`` writes a row of HXL hashtags under the header
-    (:func:`coverage.records.hxl.output_tags`).
-    """
-    table = neutralise(_plain(df))
-    if hxl:
-        from coverage.records.hxl import output_tags
-        tags = pd.DataFrame([output_tags(list(table.columns))], columns=table.columns)
-        table = pd.concat([tags, table.astype(object)], ignore_index=True)
-    header = [_safe_cell(str(c)) for c in table.columns]   # a sheet's own column names too
-    table.to_csv(path, index=False, header=header, encoding="utf-8", lineterminator="\n")
 
 
 #: Tables with one row per record, fragment or sheet row: with ``min_count`` > 1 they are
@@ -171,16 +84,6 @@ def write_tables(result: CoverageResult, records: RecordsSheet, folder: Path, *,
     for name, df in tables.items():
         write_csv(df, folder / name, hxl=hxl)
         log.debug("wrote %s (%d rows)", name, len(df))
-
-
-def _plain(df: pd.DataFrame) -> pd.DataFrame:
-    """Drop a geometry column and join list cells, so the table is a plain CSV."""
-    df = df.drop(columns="geometry", errors="ignore").copy()
-    for col in df.columns[df.dtypes == object]:  # list cells only live in object columns
-        if df[col].map(lambda v: isinstance(v, (list, tuple))).any():
-            df[col] = df[col].map(lambda v: "; ".join(map(str, v))
-                                  if isinstance(v, (list, tuple)) else v)
-    return df
 
 
 # --- where the tool may write ---------------------------------------------------------

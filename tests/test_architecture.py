@@ -24,7 +24,7 @@ LAYERS = [
     ("scores",),
     ("maps",),
     ("report",),
-    ("outputs",),
+    ("outputs", "csvfile"),
     ("cli", "console", "interrupts"),
 ]
 #: (importing module, imported top-level part): allowed upward imports, inside functions only.
