@@ -16,7 +16,7 @@ from typing import Final
 from coverage.places.text import latin
 
 __all__ = ["NUMBERS", "COUNT", "NATIONWIDE", "VAGUE", "SEP", "PAREN", "PLACEHOLDER", "FILLER",
-           "is_filler", "number", "fragments", "claims"]
+           "is_filler", "number", "fragments", "claims", "counts"]
 
 NUMBERS: Final = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                   "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -40,8 +40,9 @@ SEP: Final = re.compile(r"[,;:/&+|\n\u17D4\u17D5\u3001]|\s-+\s*|^\s*-+|\s*-+\s+|
 PAREN: Final = re.compile(r"\(([^()]*)\)?")
 PLACEHOLDER: Final = re.compile(r"\x00(\d+)\x00")
 #: Every match of COUNT, NATIONWIDE and VAGUE holds one of these (same flags): a text
-#: without them has no claim, and the three patterns need not be tried.
-_CLAIM_WORDS: Final = re.compile(r"capital|cit|provinc|municipalit|nation|country", re.IGNORECASE)
+#: without them has no claim or count, and the three patterns need not be tried.
+_CLAIM_STEMS: Final = ("capital", "cit", "provinc", "municipalit", "nation", "country")
+_CLAIM_WORDS: Final = re.compile("|".join(_CLAIM_STEMS), re.IGNORECASE)
 FILLER: Final = frozenset("""
 province provinces provincial town towns city cities capital capitals district districts
 commune communes village villages municipality of in at on the a an whole work works working
@@ -70,6 +71,25 @@ def fragments(text: str) -> list[str]:
     return [f.strip() for f in SEP.split(text) if f and f.strip()]
 
 
+def _may_claim(text: str) -> bool:
+    """False when no COUNT, NATIONWIDE or VAGUE match can be in ``text``."""
+    if text.isascii():  # IGNORECASE on ASCII is lower-casing
+        low = text.lower()
+        return any(stem in low for stem in _CLAIM_STEMS)
+    return _CLAIM_WORDS.search(text) is not None
+
+
+def counts(text: str) -> list[re.Match[str]]:
+    """The COUNT matches of ``text`` ("12 provinces"), in order.
+
+    Examples
+    --------
+    >>> [m.group(0) for m in counts("12 capital/provinces: PP, KSP")], counts("Takeo")
+    (['12 capital/provinces'], [])
+    """
+    return list(COUNT.finditer(text)) if _may_claim(text) else []
+
+
 def claims(text: str) -> tuple[str, list[str], list[str]]:
     """The text without nationwide claims (24/25 counts included) and vague phrases, each
     replaced by a separator; the claims and the vague phrases as written.
@@ -81,7 +101,7 @@ def claims(text: str) -> tuple[str, list[str], list[str]]:
     >>> claims("24 capital/provinces")[1], claims("Takeo") == ("Takeo", [], [])
     (['24 capital/provinces'], True)
     """
-    if not _CLAIM_WORDS.search(text):
+    if not _may_claim(text):
         return text, [], []
     nationwide = [m.group(0) for m in NATIONWIDE.finditer(text)]
     rest = NATIONWIDE.sub(" ; ", text)

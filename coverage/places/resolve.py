@@ -319,7 +319,7 @@ def resolve_place(text: str, frame: str = CURRENT_FRAME) -> Resolution:
     items: list[Item] = []
     counts: list[tuple[int, str, int]] = []  # (count, phrase, index of the first item after it)
     pos = 0
-    for m in g.COUNT.finditer(rest):
+    for m in g.counts(rest):
         items.extend(_resolve_list(rest[pos:m.start()], parens, work))
         counts.append((g.number(m.group("n")), m.group(0), len(items)))
         pos = m.end()
