@@ -139,7 +139,7 @@ def _read_leftover(text: str) -> list[Match | Unplaced]:
         return [Match(text, code, method) for _, code, method in hits] or [Unplaced(text, "not a place")]
     if k == "kampong":
         return [Unplaced(text, "ambiguous: Kampong alone may be Kampong Cham, Chhnang, Speu or Thom")]
-    if sum(ch.isalpha() for ch in k) >= FUZZY_MIN_LETTERS:
+    if sum(map(str.isalpha, k)) >= FUZZY_MIN_LETTERS:
         best = fuzzy_province(text)
         if isinstance(best, str):
             return [Unplaced(text, best)]
@@ -155,18 +155,28 @@ def _resolve_list(text: str, parens: list[str], work: _Work) -> list[Item]:
     out: list[Item] = []
     for frag in g.fragments(text):
         refs = [int(n) for n in g.PLACEHOLDER.findall(frag)]
-        own = _scan(g.PLACEHOLDER.sub(" ", frag))
-        placed = any(isinstance(m, _PlaceRef) and m.code for m in own)
-        if not refs and placed and any(isinstance(m, Unplaced) for m in own):
-            own = [_partial(frag, own)]  # "Choam Khsant": "Choam" alone proves nothing
-        elif not refs and any(isinstance(m, Unplaced) for m in own):
-            whole = _leftover(frag)  # "Odar Meanchey": one misspelt name, not two pieces
-            if len(whole) == 1 and isinstance(whole[0], Match):
-                own = list(whole)
+        # fresh references: settling this text may qualify them
+        own = [_PlaceRef(m.fragment, m.hit, m.variant) if isinstance(m, _PlaceRef) else m
+               for m in _read_fragment(g.PLACEHOLDER.sub(" ", frag) if refs else frag, not refs)]
         for n in refs:
             own = own + _qualify(own, _resolve_list(parens[n], parens, work), work)
         out.extend(own)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _read_fragment(frag: str, alone: bool) -> tuple[Item, ...]:
+    """The items of one fragment, ``alone`` when no qualifier follows it; kept per fragment
+    (lists repeat the same names), its place references only copied, never handed out."""
+    own = _scan(frag)
+    placed = any(isinstance(m, _PlaceRef) and m.code for m in own)
+    if alone and placed and any(isinstance(m, Unplaced) for m in own):
+        own = [_partial(frag, own)]  # "Choam Khsant": "Choam" alone proves nothing
+    elif alone and any(isinstance(m, Unplaced) for m in own):
+        whole = _leftover(frag)  # "Odar Meanchey": one misspelt name, not two pieces
+        if len(whole) == 1 and isinstance(whole[0], Match):
+            own = list(whole)
+    return tuple(own)
 
 
 def _partial(frag: str, own: list[Item]) -> Unplaced:
