@@ -199,7 +199,8 @@ def build_records(table: pd.DataFrame, cols: dict[str, str], file: object,
         "group": groups.map(group_names).astype(str),
         "service_id": services,
         "service": pd.Series([service_names.get((g, s)) if not pd.isna(s) else None
-                              for g, s in zip(groups, services)], index=keep.index, dtype=str),
+                              for g, s in zip(groups.tolist(), services.tolist())],
+                             index=keep.index, dtype=str),   # lists: no pandas scalar per row
         "institution": keep[cols["institution"]],
         "programme": keep[cols["programme"]] if "programme" in cols else "",
         "area_text": keep[cols["area"]] if "area" in cols else "",
