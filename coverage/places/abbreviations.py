@@ -74,6 +74,8 @@ def mark_abbreviations(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     >>> unmark(marked, written)
     'B. Meanchey, Kg.Chhnang'
     """
+    if "." not in text:  # every abbreviation has its full stop
+        return text, ()
     written: list[tuple[str, str]] = []
 
     def repl(m: re.Match) -> str:

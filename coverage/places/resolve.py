@@ -260,6 +260,9 @@ def _settle_one(ref: _PlaceRef, named: set[str], work: _Work) -> Match | Unplace
 # ----------------------------------------------------------------------- resolution
 
 def _hold_parens(text: str, parens: list[str]) -> str:
+    if "(" not in text and ")" not in text:
+        return text
+
     def hold(m: re.Match) -> str:
         parens.append(m.group(1))
         return f" \x00{len(parens) - 1}\x00 "
