@@ -224,7 +224,11 @@ def _complement(bp, bs, mp, ms) -> None:
                 open_ = sorted((value(c), c[2], c) for c in cells
                                if not hidden(c) and value(c) > 0)
                 target = open_[0][2] if open_ else total
-                if hidden(target):
+                # zeros stay published: the audit (and a reader) takes every withheld
+                # count as at least 1. A zero total of distinct institutions beside a
+                # withheld group (an institution nationwide in one group, local in
+                # another) tells nothing about that group: nothing to add here.
+                if hidden(target) or value(target) == 0:
                     continue
                 t, c, i = target
                 masks[t].at[i, c] = True

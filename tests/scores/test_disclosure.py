@@ -157,3 +157,25 @@ def test_names_beside_published_rows_bound_a_withheld_group_count():
     assert intervals(rel, values, [g])[g] == (3.0, 4.0)       # |{A, B, C}| <= g <= 2 + 2
     # with s2 withheld its names are masked: only {A, B} is seen
     assert intervals(rel, values, [g, s2])[g] == (2.0, float("inf"))
+
+
+def test_a_zero_total_beside_a_withheld_group_stays_published(tmp_path):
+    """Before: Org A local in group 1 and nationwide in group 2 leaves Kandal's all-groups
+    nationwide count at 0 beside a withheld group-2 count of 1; the line rule withheld
+    that zero, and the audit (every withheld count >= 1) stopped with 'infeasible'. The
+    same happened on any large generated sheet with --min-count 5."""
+    from coverage.scores import analyze
+    from coverage.scores.tables import COUNT_COLUMNS
+
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("institution,group,area\nOrg A,immediate,Kandal\nOrg B,immediate,Kandal\n"
+                     "Org C,immediate,Kandal\nOrg A,medical,nationwide\n", encoding="utf-8")
+    true = analyze(sheet).by_province
+    shown = analyze(sheet, min_count=3).by_province
+    for col in COUNT_COLUMNS:
+        withheld = shown[col].isna()
+        assert (true.loc[withheld, col] >= 1).all(), col            # zeros are published
+        assert (shown.loc[~withheld, col] == true.loc[~withheld, col]).all(), col
+    kandal = (true["province"] == "Kandal") & (true["group_id"] == 0)
+    assert int(true.loc[kandal, "providers_nationwide"].iloc[0]) == 0
+    assert shown.loc[kandal, "providers_nationwide"].iloc[0] == 0
