@@ -42,8 +42,16 @@ LARGER = ([("Org A", "immediate", 1, "Phnom Penh")] * 12
           + [("Org D", "shelter", 1, "Takeo")] * 10
           + [("Org A", "legal", 1, "Kampot")])
 
+# Service types of one group that add up to it (every row names its type): 17 = 2 + 6 + 6 + 3.
+# With 6 and 6 published, the two withheld types add up to 5, so each lies in [1, 4], narrower
+# than k - 1 = 4 at k = 5. (The audit used to leave room for rows naming only the group.)
+SERVICE_LINE = ([("Org A", "legal", 1, "Kandal")] * 2 + [("Org B", "legal", 2, "Kandal")] * 6
+                + [("Org C", "legal", 3, "Kandal")] * 6 + [("Org D", "legal", 4, "Kandal")] * 3
+                + [("Org E", "shelter", 1, "Takeo")] * 5)
+
 CASES = [("small_single_issue_18", SMALL_PROVINCES + SINGLE_CASES + ISSUE_18, 3),
-         ("larger", LARGER + SMALL_PROVINCES + SINGLE_CASES, 11)]
+         ("larger", LARGER + SMALL_PROVINCES + SINGLE_CASES, 11),
+         ("service_line", SERVICE_LINE, 5)]
 ROW_LEVEL = ("records_resolved.csv", "unresolved.csv", "rejected.csv")
 
 

@@ -9,9 +9,10 @@ knowledge (two linear programs, :func:`scipy.optimize.linprog`), as the interval
 
 A cell is a reference ``(table, column, row)`` into the published tables: ``"p"`` =
 ``by_province``, ``"s"`` = ``by_service``, ``"n"`` = the national ``totals``. The relations
-(:func:`relations`) are all linear; auxiliary unknowns (``("aux", ...)``, at least 0) stand
-for counts nobody publishes, such as the records that name a whole group rather than one
-service type.
+(:func:`relations`) are all linear; :func:`intervals` also takes auxiliary unknowns
+(``("aux", ...)``, at least 0) for counts nobody publishes. Counts a reader might know or
+assume (records naming a whole group rather than one type, extra placements of records
+naming several provinces) enter as constants: conservative.
 
 Examples
 --------
@@ -105,7 +106,7 @@ def relations(bp: pd.DataFrame, bs: pd.DataFrame,
                                                 ("p", "providers_nationwide", i)]))
     for (pc, g), idx in bs.groupby(["province_code", "group_id"], sort=True).groups.items():
         grp = key_p[(pc, g)]
-        rel += _service_records(grp, list(idx), ("aux", "group-level records", pc, g))
+        rel.append(_service_records(bp, bs, grp, list(idx)))
         for c in ("providers_local", "providers_nationwide"):
             rel.append(_le(("p", c, grp), [("s", c, i) for i in idx]))
         for i in idx:
@@ -125,13 +126,18 @@ def _le(part: Ref, whole: list[Ref]) -> Relation:
     return Relation(((part, 1.0), *((w, -1.0) for w in whole)), equal=False)
 
 
-def _service_records(grp: int, idx: list[int], g_aux: Ref) -> list[Relation]:
-    """Service records = own records + group-level ones (G); group = Σ own + G."""
+def _service_records(bp: pd.DataFrame, bs: pd.DataFrame, grp: int, idx: list[int]) -> Relation:
+    """Group records = Σ service records − (n − 1) × G.
+
+    A record naming only the group (G of them here) counts once in the group and once in
+    each of its n service types. G is treated as known to the reader (as the extra
+    placements are, see :func:`relations`): a sheet whose rows all name a service type has
+    G = 0 and the line is an exact sum, which a reader may well assume.
+    """
     n = len(idx)
-    out = [Relation((( ("p", "records", grp), 1.0), *((("s", "records", i), -1.0) for i in idx),
-                     (g_aux, float(n - 1))))]
-    out += [Relation(((g_aux, 1.0), (("s", "records", i), -1.0)), equal=False) for i in idx]
-    return out
+    extra = int(bs.loc[idx, "records"].sum()) - int(bp.at[grp, "records"])   # (n - 1) × G
+    return Relation(((("p", "records", grp), 1.0),
+                     *((("s", "records", i), -1.0) for i in idx), (ONE, float(extra))))
 
 
 def _names(bp, bs, key_p) -> list[Relation]:
