@@ -322,7 +322,8 @@ def _summary(result, records, folder: Path, out: Path) -> str:
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     """``kh-coverage resolve``: print the review table of the place column."""
-    from coverage.outputs import check_new_file, write_csv
+    from coverage.csvfile import write_csv
+    from coverage.outputs import check_new_file
     from coverage.records import read_records, review_table
 
     if args.out is not None:

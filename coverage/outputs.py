@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
-from coverage.csvfile import neutralise, write_csv
+from coverage.csvfile import write_csv
 from coverage.errors import InputError
 from coverage.records import RecordsSheet
 from coverage.records.unresolved import unresolved_report
@@ -29,7 +29,7 @@ from coverage.scores import CoverageResult, format_suppressed
 log = logging.getLogger(__name__)
 
 __all__ = ["OutputError", "MANIFEST", "check_out", "check_new_file", "atomic_dir",
-           "write_tables", "write_csv", "neutralise"]
+           "write_tables"]
 
 #: The list of files the tool wrote into an output folder (JSON).
 MANIFEST = ".kh-coverage-files.json"

@@ -198,8 +198,8 @@ def plot_group(result: CoverageResult, group: int | str, metric: str = "coverage
     group : int or str
         Group id (1–6), slug or name.
     metric : str
-        ``"coverage"``, ``"gap"``, ``"providers"``, ``"providers_local"`` or ``"level"``
-        (``level`` needs ``service``).
+        A key of :data:`coverage.maps.classes.METRICS` (``"coverage"``, ``"gap"``,
+        ``"coverage_local"``, ``"providers"``, ...); ``"level"`` needs ``service``.
     ax : matplotlib Axes, optional
         Where to draw; a new A4-width figure (not managed by ``pyplot``) if omitted.
     frame : {"2010", "2013"}, optional

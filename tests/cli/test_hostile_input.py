@@ -134,7 +134,7 @@ def test_warnings_print_a_sheets_escape_sequences_escaped(tmp_path, capsys):
 
 
 def test_neutralise_by_hand():
-    from coverage.outputs import neutralise
+    from coverage.csvfile import neutralise
 
     table = pd.DataFrame({"text": ["\tx", "\rx", "=1+1", "+", "-", "@", "a=b", "-0.5", "1e-3"],
                           "n": [-1, 2, 3, 4, 5, 6, 7, 8, 9]})

@@ -172,6 +172,16 @@ def test_sigint_between_the_two_renames_leaves_a_complete_folder(quick, tmp_path
     assert _leftovers(tmp_path) == []
 
 
+def _assert_interrupted_run_leaves_it(out, tmp_path, capsys):
+    """A run into ``out`` that gets interrupted: exit 130, one line on stderr, the earlier
+    output exactly as it was, no work folders left."""
+    before = _tree(out)
+    assert main(["run", str(_sheet(tmp_path / "s.csv")), "--out", str(out), *FAST]) == 130
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "kh-coverage: interrupted; nothing was changed or the output is complete"]
+    assert _tree(out) == before and _leftovers(tmp_path) == []
+
+
 def test_sigterm_mid_run_keeps_the_old_output_and_prints_one_line(quick, tmp_path, monkeypatch,
                                                                    capsys):
     """Before: SIGTERM killed the process and left the .tmp- folder behind."""
@@ -182,11 +192,7 @@ def test_sigterm_mid_run_keeps_the_old_output_and_prints_one_line(quick, tmp_pat
 
     monkeypatch.setattr(coverage.maps, "save_maps", terminated)
     out = _previous_output(tmp_path / "out")
-    before = _tree(out)
-    assert main(["run", str(_sheet(tmp_path / "s.csv")), "--out", str(out), *FAST]) == 130
-    assert capsys.readouterr().err.strip().splitlines() == [
-        "kh-coverage: interrupted; nothing was changed or the output is complete"]
-    assert _tree(out) == before and _leftovers(tmp_path) == []
+    _assert_interrupted_run_leaves_it(out, tmp_path, capsys)
     assert signal.getsignal(signal.SIGTERM) is not None
 
 
@@ -288,11 +294,7 @@ def test_an_interrupt_swallowed_on_its_way_still_stops_the_run(quick, tmp_path, 
 
     monkeypatch.setattr(coverage.maps, "save_maps", maps_with_a_finaliser)
     out = _previous_output(tmp_path / "out")
-    before = _tree(out)
-    assert main(["run", str(_sheet(tmp_path / "s.csv")), "--out", str(out), *FAST]) == 130
-    assert capsys.readouterr().err.strip().splitlines() == [
-        "kh-coverage: interrupted; nothing was changed or the output is complete"]
-    assert _tree(out) == before and _leftovers(tmp_path) == []
+    _assert_interrupted_run_leaves_it(out, tmp_path, capsys)
     monkeypatch.setattr(coverage.maps, "save_maps", quick_maps)
     assert main(["run", str(_sheet(tmp_path / "s.csv")), "--out", str(tmp_path / "o2"),
                  *FAST]) == 0                      # the next command starts afresh
@@ -312,11 +314,7 @@ def test_an_interrupt_turned_into_another_error_is_still_an_interrupt(quick, tmp
 
     monkeypatch.setattr(coverage.maps, "save_maps", maps_then_error)
     out = _previous_output(tmp_path / "out")
-    before = _tree(out)
-    assert main(["run", str(_sheet(tmp_path / "s.csv")), "--out", str(out), *FAST]) == 130
-    assert capsys.readouterr().err.strip().splitlines() == [
-        "kh-coverage: interrupted; nothing was changed or the output is complete"]
-    assert _tree(out) == before and _leftovers(tmp_path) == []
+    _assert_interrupted_run_leaves_it(out, tmp_path, capsys)
 
 
 def test_an_interrupt_while_the_package_is_imported_prints_one_line(monkeypatch, capsys):
