@@ -206,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``kh-coverage run``: score, map and report into ``--out``, atomically."""
-    from coverage.maps import save_maps
+    from coverage.drawing import draw_maps
     from coverage.maps.districts import save_district_maps
     from coverage.outputs import atomic_dir, check_out, write_tables
     from coverage.report import write_report
@@ -235,7 +235,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_tables(result, records, tmp, keep_columns=args.keep_columns,
                      record_level=args.record_level_tables, hxl=args.hxl)
         step("tables")
-        save_maps(result, tmp / "maps", formats=formats, metrics=metrics)
+        draw_maps(result, tmp / "maps", formats=formats, metrics=metrics)
         if result.by_district is not None:
             save_district_maps(result, tmp / "maps",
                                metrics=[m for m in metrics if m in ("coverage", "gap")])

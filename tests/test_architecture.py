@@ -25,7 +25,7 @@ LAYERS = [
     ("maps",),
     ("report",),
     ("outputs", "csvfile"),
-    ("cli", "console", "interrupts"),
+    ("cli", "console", "interrupts", "drawing"),
 ]
 #: (importing module, imported top-level part): allowed upward imports, inside functions only.
 HAND_OFFS = {("scores.result", "maps")}

@@ -159,7 +159,7 @@ def _draw_inset(ax: "Axes", t: "gpd.GeoDataFrame", size: float) -> None:
     for s in ins.spines.values():
         s.set_edgecolor("#000000")
         s.set_linewidth(0.6)
-    ins.set_title("Phnom Penh area", fontsize=size, pad=2)
+    ins.set_title("Phnom Penh area", fontsize=size, pad=2, y=1.0)
     ax.indicate_inset([lon0, lat0, lon1 - lon0, lat1 - lat0], ins, edgecolor="#000000",
                       linewidth=0.6, alpha=0.8)
 
@@ -305,7 +305,8 @@ def plot_groups(result: CoverageResult, metric: str = "coverage", frame: str | N
     for i, g in enumerate(GROUPS):
         shared = classify(pooled, metric, g.id)  # same bins, each group's own ramp
         r, c = divmod(i, 3)
-        ax = fig.add_axes((0.005 + c * 0.332, 0.575 - r * 0.375, 0.325, 0.31))
+        # whole-pixel steps at DPI (532 and 540 px): a label has the same pixels in every panel
+        ax = fig.add_axes((0.005 + c * 0.3325, 0.575 - r * 0.375, 0.325, 0.31))
         ax.set_anchor("S")
         t = map_table(result, g.id, metric, frame, None, shared)
         tables.append(t)

@@ -100,7 +100,6 @@ def _draw_and_save(result: CoverageResult, metric: str, group_id: int | None, fr
             pending.append(encoder.submit(_write_png, pixels, paths[-1], dpi))
         else:
             _save(fig, paths[-1], fmt, dpi)
-    fig.clear()
     return paths
 
 

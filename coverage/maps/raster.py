@@ -52,6 +52,7 @@ class Rasteriser:
         self._renderers: dict = {}
         self._backgrounds: dict = {}
         self._sprites: dict = {}
+        self._placed: dict = {}
         self._scratch: dict = {}
 
     def _renderer(self, fig: "Figure"):
@@ -105,8 +106,9 @@ class Rasteriser:
             if ax.get_axes_locator() is not None or not ax.get_visible():
                 continue
             ax.apply_aspect()  # where the draw puts the axes (it does the same, idempotent)
+            place, offset = _placement(ax)
             for t in list(ax.texts):
-                sprite = self._sprite(t, renderer) if _spritable(t) else None
+                sprite = self._sprite(t, renderer, place, offset) if _spritable(t) else None
                 if sprite is not None:
                     ax.add_artist(sprite)
                     swaps.append((t, sprite))
@@ -117,38 +119,57 @@ class Rasteriser:
                 for _, sprite in swaps:
                     sprite.remove()
 
-    def _sprite(self, t: "Text", renderer):
-        """The label drawn alone on a transparent canvas, cropped; None if it cannot be."""
+    def _sprite(self, t: "Text", renderer, place: tuple, offset: tuple[int, int]):
+        """The label drawn alone on a transparent canvas, cropped; None if it cannot be.
+
+        A label placed in data coordinates is found again by ``place`` (see
+        :func:`_placement`) and its own settings, without measuring it, and pasted
+        ``offset`` whole pixels away: the same label in another panel of the same size
+        and pixel phase has the same pixels. Other labels are found by their measured box.
+        """
+        looks = (_text_key(t), _effects_key(t), _annotation_key(t), t.get_clip_on(),
+                 renderer.dpi)
+        quick = (place, looks) if _in_data_coords(t) else None
+        if quick is None or quick not in self._placed:
+            box = t.get_window_extent(renderer)  # the text, and an annotation's arrow
+            clip = t.axes.bbox.bounds if t.get_clip_on() and t.axes is not None else None
+            key = (tuple(box.bounds), clip, looks)
+            if key not in self._sprites:
+                self._sprites[key] = self._draw_sprite(t, renderer, box)
+            found = self._sprites[key]
+            if quick is None:
+                return None if found is None else _sprite_artist()(*found, t)
+            self._placed[quick] = found and (found[0] - offset[0], found[1] - offset[1], found[2])
+        found = self._placed[quick]
+        return None if found is None else _sprite_artist()(
+            found[0] + offset[0], found[1] + offset[1], found[2], t)
+
+    def _draw_sprite(self, t: "Text", renderer, box) -> tuple | None:
         from matplotlib.backends.backend_agg import RendererAgg
 
-        box = t.get_window_extent(renderer)  # the text, and an annotation's arrow
-        clip = t.axes.bbox.bounds if t.get_clip_on() and t.axes is not None else None
-        key = (tuple(box.bounds), clip, _text_key(t), _effects_key(t), _annotation_key(t))
-        if key not in self._sprites:
-            size = (renderer.width, renderer.height, renderer.dpi)
-            if size not in self._scratch:
-                self._scratch[size] = RendererAgg(*size)
-                _np().asarray(self._scratch[size].buffer_rgba())[:] = 0
-            scratch = self._scratch[size]
-            h = int(scratch.height)
-            x0, y0 = max(math.floor(box.x0) - SPRITE_PAD, 0), max(math.floor(box.y0) - SPRITE_PAD, 0)
-            x1 = min(math.ceil(box.x1) + SPRITE_PAD, int(scratch.width))
-            y1 = min(math.ceil(box.y1) + SPRITE_PAD, h)
-            t.draw(scratch)
-            buf = _np().asarray(scratch.buffer_rgba())
-            crop = buf[h - y1:h - y0, x0:x1]
-            pixels = crop.copy()
-            crop[:] = 0
-            # a band around the box must be untouched; else the label drew wider than its
-            # box (a wide halo?) and is drawn as it is
-            band = buf[max(h - y1 - RING, 0):h - y0 + RING, max(x0 - RING, 0):x1 + RING]
-            if band[..., 3].any():
-                buf[:] = 0
-                self._sprites[key] = None
-            else:
-                self._sprites[key] = (x0, y0, pixels)
-        found = self._sprites[key]
-        return None if found is None else _sprite_artist()(found[2], found[0], found[1], t)
+        size = (renderer.width, renderer.height, renderer.dpi)
+        if size not in self._scratch:
+            self._scratch[size] = RendererAgg(*size)
+            _np().asarray(self._scratch[size].buffer_rgba())[:] = 0
+        scratch = self._scratch[size]
+        h = int(scratch.height)
+        x0, y0 = max(math.floor(box.x0) - SPRITE_PAD, 0), max(math.floor(box.y0) - SPRITE_PAD, 0)
+        x1 = min(math.ceil(box.x1) + SPRITE_PAD, int(scratch.width))
+        y1 = min(math.ceil(box.y1) + SPRITE_PAD, h)
+        t.draw(scratch)
+        buf = _np().asarray(scratch.buffer_rgba())
+        crop = buf[h - y1:h - y0, x0:x1]
+        pixels = crop.copy()
+        crop[:] = 0
+        # a band around the box must be untouched; else the label drew wider than its
+        # box (a wide halo?) and is drawn as it is
+        band = buf[max(h - y1 - RING, 0):h - y0 + RING, max(x0 - RING, 0):x1 + RING]
+        if band[..., 3].any():
+            buf[:] = 0
+            return None
+        if x0 == 0 or y0 == 0 or x1 == int(scratch.width) or y1 == h:
+            return None  # cut by the canvas edge: not the same pixels elsewhere
+        return (x0, y0, pixels)
 
 
 def _np():
@@ -171,10 +192,36 @@ def _spritable(t) -> bool:
     return all(_gc(pe) is not None for pe in t.get_path_effects())
 
 
+def _placement(ax) -> tuple[tuple, tuple[int, int]]:
+    """Where an axes puts its data, up to whole pixels: the data-to-pixel transform and the
+    axes box, with the transform's offset split into a fraction (in the key) and whole
+    pixels (returned apart)."""
+    m = ax.transData.get_affine().get_matrix()
+    tx, ty = round(float(m[0, 2]), 6), round(float(m[1, 2]), 6)
+    ox, oy = math.floor(tx), math.floor(ty)
+    x0, y0, w, h = ax.bbox.bounds
+    place = (*(round(float(v), 6) for v in m[:2, :2].ravel()), round(tx - ox, 6),
+             round(ty - oy, 6), round(x0 - ox, 6), round(y0 - oy, 6), round(w, 6), round(h, 6))
+    return place, (ox, oy)
+
+
+def _in_data_coords(t) -> bool:
+    """Whether the label (and an annotation's point) is placed in its axes' data coordinates."""
+    from matplotlib.text import Annotation
+
+    if t.axes is None:
+        return False
+    if type(t) is Annotation:
+        return t.xycoords == "data" and t.anncoords == "data"
+    return t.get_transform() is t.axes.transData
+
+
 def _annotation_key(t) -> tuple:
     """What an annotation draws besides its text: the box and the arrow."""
     patch = t.get_bbox_patch()
-    box = None if patch is None else (repr(patch.get_boxstyle()), patch.get_facecolor(),
+    style = None if patch is None else patch.get_boxstyle()  # its repr holds its address
+    box = None if patch is None else ((type(style).__name__, tuple(sorted(vars(style).items()))),
+                                      patch.get_facecolor(),
                                       patch.get_edgecolor(), patch.get_linewidth(),
                                       patch.get_alpha())
     arrow = getattr(t, "arrowprops", None)
@@ -205,7 +252,7 @@ def _sprite_artist():
     class Sprite(Artist):
         """Pre-drawn pixels of a text, pasted at whole-pixel ``(x0, y0)``."""
 
-        def __init__(self, pixels, x0: int, y0: int, like) -> None:
+        def __init__(self, x0: int, y0: int, pixels, like) -> None:
             super().__init__()
             self._pixels, self._x0, self._y0 = pixels, x0, y0
             self.set_zorder(like.get_zorder())

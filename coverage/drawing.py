@@ -1,0 +1,127 @@
+"""``kh-coverage run`` draws its maps in two processes when it may use two CPUs.
+
+A forked child draws the second half of the metrics while this process draws the first;
+the files are the same bytes as one process writes. Only the command does this:
+:func:`coverage.maps.save_maps` never starts a process (a library function that forks
+from a Jupyter kernel with threads can deadlock). The child ignores Ctrl-C (the command
+decides), dies at once on SIGTERM, and is stopped and waited for whenever this process
+leaves early, so no map is written after the command has cleaned up.
+
+Examples
+--------
+>>> cpus() >= 1
+True
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from multiprocessing.connection import Connection
+
+    from coverage.scores import CoverageResult
+
+log = logging.getLogger(__name__)
+
+
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity on macOS and Windows
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    # fork is safe only with one thread; off Linux it is not the platform's way
+    return sys.platform.startswith("linux") and threading.active_count() == 1 and cpus() >= 2
+
+
+def draw_maps(result: "CoverageResult", folder: Path, formats: Sequence[str],
+              metrics: Sequence[str]) -> None:
+    """Write the maps of ``metrics`` into ``folder``, in two processes when it can.
+
+    Parameters
+    ----------
+    result : CoverageResult
+    folder : Path
+    formats, metrics : sequence of str
+        As for :func:`coverage.maps.save_maps`.
+    """
+    from coverage import maps  # looked up at each call: tests stand in for save_maps
+
+    cut = (len(metrics) + 1) // 2
+    mine, theirs = tuple(metrics[:cut]), tuple(metrics[cut:])
+    if not theirs or not _can_fork():
+        maps.save_maps(result, folder, formats=formats, metrics=metrics)
+        return
+    _preload(formats)
+    log.debug("drawing the %s maps in a second process", ", ".join(theirs))
+    failure = _with_child(lambda: maps.save_maps(result, folder, formats=formats, metrics=mine),
+                          lambda: maps.save_maps(result, folder, formats=formats,
+                                                 metrics=theirs),
+                          f"the {', '.join(theirs)} maps")
+    if failure is not None:
+        raise failure
+
+
+def _preload(formats: Sequence[str]) -> None:
+    """Import what drawing loads, once, before the fork (the child inherits it)."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
+    if "svg" in formats:
+        import matplotlib.backends.backend_svg  # noqa: F401
+    if "pdf" in formats:
+        import fontTools.subset  # noqa: F401
+        import matplotlib.backends.backend_pdf  # noqa: F401
+
+
+def _with_child(here: Callable[[], object], there: Callable[[], object],
+                what: str) -> BaseException | None:
+    """Run ``there`` in a forked child while ``here`` runs; the child's error, if any."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    sys.stdout.flush()
+    sys.stderr.flush()  # else the child flushes a copy of what is buffered
+    child = context.Process(target=_child, args=(there, send), name="kh-coverage-maps")
+    child.start()
+    send.close()
+    try:
+        here()
+        try:
+            failure = receive.recv()
+        except EOFError:  # the child died without a word (killed)
+            child.join()
+            failure = RuntimeError(f"the process drawing {what} stopped "
+                                   f"(exit code {child.exitcode})")
+        child.join()
+        return failure
+    finally:
+        if child.is_alive():
+            child.terminate()
+            child.join()
+        receive.close()
+
+
+def _child(work: Callable[[], object], send: "Connection") -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    failure: BaseException | None = None
+    try:
+        work()
+    except BaseException as err:  # noqa: BLE001 - handed to the parent, which raises it
+        failure = err
+    try:
+        send.send(failure)
+    except Exception:  # noqa: BLE001 - an error that cannot be pickled
+        send.send(RuntimeError(f"{type(failure).__name__}: {failure}"))
+    send.close()
