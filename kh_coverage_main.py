@@ -8,6 +8,7 @@ and says what to do.
 """
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 
@@ -61,7 +62,11 @@ def main() -> int:
         if cli_main is None or not hasattr(coverage, "analyze"):
             print(BROKEN, file=sys.stderr)
             return 2
-        return cli_main()
+        code = cli_main()
+        # The process ends next: let its last garbage collection skip the objects it
+        # holds (about 0.15 s of a 2 s run went on collecting them at exit).
+        gc.freeze()
+        return code
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
         return 130

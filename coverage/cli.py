@@ -235,13 +235,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_tables(result, records, tmp, keep_columns=args.keep_columns,
                      record_level=args.record_level_tables, hxl=args.hxl)
         step("tables")
-        draw_maps(result, tmp / "maps", formats=formats, metrics=metrics)
-        if result.by_district is not None:
-            save_district_maps(result, tmp / "maps",
-                               metrics=[m for m in metrics if m in ("coverage", "gap")])
-        step("maps")
-        write_report(result, tmp / "report.html", title=args.title, maps_dir=tmp / "maps")
-        step("report")
+
+        def report() -> None:  # after the maps it embeds
+            if result.by_district is not None:
+                save_district_maps(result, tmp / "maps",
+                                   metrics=[m for m in metrics if m in ("coverage", "gap")])
+            write_report(result, tmp / "report.html", title=args.title, maps_dir=tmp / "maps")
+
+        draw_maps(result, tmp / "maps", formats, metrics, then=report)
+        step("maps and report")
         summary = _summary(result, records, tmp, out)
     print(summary)
     return 0

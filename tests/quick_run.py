@@ -7,11 +7,14 @@ from pathlib import Path
 import pytest
 
 
-def _maps(result, out_dir, formats=("png",), metrics=("coverage",), **kwargs):
+def _maps(result, out_dir, formats=("png",), metrics=("coverage",), then=None, **kwargs):
+    """Stands in for ``coverage.drawing.draw_maps``: one small file, then the report."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "all_groups_coverage.png"
     path.write_bytes(b"\x89PNG stand-in")
+    if then is not None:
+        then()
     return [path]
 
 
@@ -22,10 +25,10 @@ def _report(result, path, **kwargs):
 @pytest.fixture
 def quick(monkeypatch):
     """`kh-coverage run` without drawing: maps and report are one small file each."""
-    import coverage.maps
+    import coverage.drawing
     import coverage.report
 
-    monkeypatch.setattr(coverage.maps, "save_maps", _maps)
+    monkeypatch.setattr(coverage.drawing, "draw_maps", _maps)
     monkeypatch.setattr(coverage.report, "write_report", _report)
 
 
@@ -33,6 +36,6 @@ def quick(monkeypatch):
 def no_maps(monkeypatch):
     """`kh-coverage run` with the real report but no map files (the report draws the one
     small-multiples figure it lacks): for CLI tests about tables and report text."""
-    import coverage.maps
+    import coverage.drawing
 
-    monkeypatch.setattr(coverage.maps, "save_maps", _maps)
+    monkeypatch.setattr(coverage.drawing, "draw_maps", _maps)

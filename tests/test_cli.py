@@ -223,12 +223,12 @@ def test_failed_run_leaves_previous_output_untouched(tmp_path, capsys):
 
 
 def test_crash_midway_exits_1_and_cleans_up(tmp_path, capsys, monkeypatch):
-    import coverage.maps
+    import coverage.drawing
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full\nsecond line")
 
-    monkeypatch.setattr(coverage.maps, "save_maps", broken)
+    monkeypatch.setattr(coverage.drawing, "draw_maps", broken)
     out = _previous_output(tmp_path / "out")
     sheet = _sheet(tmp_path / "s.csv", "institution,group,area\nWorld Hope,shelter,Siem Reap\n")
     assert main(["run", str(sheet), "--out", str(out)]) == 1

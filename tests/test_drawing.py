@@ -23,7 +23,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or cpus() < 2,
                                 reason="the command forks only on Linux with two CPUs")
 
-FORKED = "drawing the gap maps in a second process"
+FORKED = "of 14 maps in a second process"
 
 
 def _command(out: Path, *extra: str) -> list[str]:

@@ -5,6 +5,7 @@ import logging
 import struct
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -16,7 +17,7 @@ from coverage.settings import DPI
 from coverage.taxonomy import GROUPS, get_group
 
 if TYPE_CHECKING:  # pragma: no cover
-    from concurrent.futures import Executor, Future
+    from concurrent.futures import Future
 
     import numpy as np
     from matplotlib.figure import Figure
@@ -75,32 +76,107 @@ def _write_png(pixels: "np.ndarray", path: Path, dpi: int) -> None:
     Path(path).write_bytes(png)
 
 
-def _draw_and_save(result: CoverageResult, metric: str, group_id: int | None, frame: str | None,
-                   out: Path, formats: tuple[str, ...], dpi: int,
-                   encoder: "Executor | None" = None,
-                   pending: "list[Future] | None" = None,
-                   raster: Rasteriser | None = None) -> list[Path]:
-    """Draw one map (a group, or the small multiples when ``group_id`` is None) and save it.
+@dataclass(frozen=True)
+class MapJob:
+    """One map: a group's map of a metric, or (``group_id`` None) the six groups as small
+    multiples.
 
-    With an ``encoder``, the PNG is compressed there (zlib releases the GIL) while the
-    caller draws the next map; the file is complete once its future, appended to
-    ``pending``, is done. ``raster`` shares renderers and backgrounds between maps.
+    Examples
+    --------
+    >>> MapJob("gap", 3).stem, MapJob("gap").stem
+    ('group_3_shelter_gap', 'all_groups_gap')
     """
-    if group_id is None:
-        stem, fig = f"all_groups_{metric}", plot_groups(result, metric, frame=frame)
-    else:
-        g = get_group(group_id)
-        stem = f"group_{g.id}_{g.slug}_{metric}"
-        fig = plot_group(result, g.id, metric, frame=frame).figure
-    paths = []
-    for fmt in formats:
-        paths.append(out / f"{stem}.{fmt}")
-        if fmt == "png" and encoder is not None and pending is not None:
-            pixels = (raster or Rasteriser(dpi))(fig)
-            pending.append(encoder.submit(_write_png, pixels, paths[-1], dpi))
+
+    metric: str
+    group_id: int | None = None
+
+    @property
+    def stem(self) -> str:
+        if self.group_id is None:
+            return f"all_groups_{self.metric}"
+        g = get_group(self.group_id)
+        return f"group_{g.id}_{g.slug}_{self.metric}"
+
+
+def map_jobs(metrics: Sequence[str]) -> list[MapJob]:
+    """The maps :func:`save_maps` writes for ``metrics``, in its order: per metric, the six
+    groups, then the small multiples.
+
+    Examples
+    --------
+    >>> [j.stem for j in map_jobs(["coverage"])][-2:]
+    ['group_6_community_coverage', 'all_groups_coverage']
+    """
+    for metric in metrics:
+        if metric_info(metric).kind == "level":
+            raise ValueError("save_maps maps whole groups; draw metric='level' with plot_group")
+    return [MapJob(m, g) for m in metrics for g in [*(g.id for g in GROUPS), None]]
+
+
+class MapWriter:
+    """Writes maps of one result one after another, sharing work between them.
+
+    One :class:`~coverage.maps.raster.Rasteriser` keeps renderers, backgrounds and label
+    sprites from map to map, and PNG files are compressed on a thread beside the drawing
+    of the next map (zlib releases the GIL). Use it as a context manager: on leaving,
+    every file is complete (or the first failed write is raised).
+
+    Parameters
+    ----------
+    result : CoverageResult
+    out_dir : str or Path
+        Created if needed.
+    formats : sequence of {"png", "svg", "pdf"}
+    dpi : int
+        Raster resolution (at least 200 for print).
+    frame : {"2010", "2013"}, optional
+
+    Examples
+    --------
+    >>> with MapWriter(result, "out/maps", formats=("png",)) as writer:   # doctest: +SKIP
+    ...     writer.write(MapJob("gap", 3))
+    [PosixPath('out/maps/group_3_shelter_gap.png')]
+    """
+
+    def __init__(self, result: CoverageResult, out_dir: str | Path,
+                 formats: Sequence[str] = ("png", "svg", "pdf"), dpi: int = DPI,
+                 frame: str | None = None) -> None:
+        bad = [f for f in formats if f not in ("png", "svg", "pdf")]
+        if bad:
+            raise ValueError(f"unsupported format(s) {bad}; expected png, svg or pdf")
+        if dpi < 200 and "png" in formats:
+            raise ValueError(f"dpi={dpi}: print maps need at least 200 dpi")
+        self.result, self.out, self.formats = result, Path(out_dir), tuple(formats)
+        self.dpi, self.frame = dpi, frame
+        self.out.mkdir(parents=True, exist_ok=True)
+        self._raster = Rasteriser(dpi)
+        self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kh-coverage-png")
+        self._pending: list["Future"] = []
+
+    def write(self, job: MapJob) -> list[Path]:
+        """Draw one map and write it in every format; the files written."""
+        if job.group_id is None:
+            fig = plot_groups(self.result, job.metric, frame=self.frame)
         else:
-            _save(fig, paths[-1], fmt, dpi)
-    return paths
+            fig = plot_group(self.result, job.group_id, job.metric, frame=self.frame).figure
+        paths = []
+        for fmt in self.formats:
+            paths.append(self.out / f"{job.stem}.{fmt}")
+            if fmt == "png":
+                self._pending.append(self._encoder.submit(_write_png, self._raster(fig),
+                                                          paths[-1], self.dpi))
+            else:
+                _save(fig, paths[-1], fmt, self.dpi)
+        return paths
+
+    def __enter__(self) -> "MapWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._encoder.shutdown(wait=True)
+        if exc[0] is None:
+            for job in self._pending:
+                job.result()  # re-raise a failed write here
 
 
 def save_maps(result: CoverageResult, out_dir: str | Path, formats: Sequence[str] = ("png", "svg", "pdf"),
@@ -132,27 +208,8 @@ def save_maps(result: CoverageResult, out_dir: str | Path, formats: Sequence[str
     --------
     >>> paths = save_maps(result, "out/maps", formats=("png",))   # doctest: +SKIP
     """
-    bad = [f for f in formats if f not in ("png", "svg", "pdf")]
-    if bad:
-        raise ValueError(f"unsupported format(s) {bad}; expected png, svg or pdf")
-    if dpi < 200 and "png" in formats:
-        raise ValueError(f"dpi={dpi}: print maps need at least 200 dpi")
-    for metric in metrics:
-        if metric_info(metric).kind == "level":
-            raise ValueError("save_maps maps whole groups; draw metric='level' with plot_group")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    jobs = [(metric, g.id) for metric in metrics for g in GROUPS] + [(m, None) for m in metrics]
-    jobs.sort(key=lambda j: (metrics.index(j[0]), j[1] is None, j[1] or 0))
-    pending: list = []
-    raster = Rasteriser(dpi)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kh-coverage-png") as encoder:
-        written = [p for metric, gid in jobs
-                   for p in _draw_and_save(result, metric, gid, frame, out, tuple(formats), dpi,
-                                           encoder, pending, raster)]
-        for job in pending:
-            job.result()  # re-raise a failed write here
-    log.debug("wrote %d map files to %s", len(written), out)
+    jobs = map_jobs(metrics)
+    with MapWriter(result, out_dir, formats, dpi, frame) as writer:
+        written = [p for job in jobs for p in writer.write(job)]
+    log.debug("wrote %d map files to %s", len(written), out_dir)
     return written
-
-

@@ -185,12 +185,12 @@ def _assert_interrupted_run_leaves_it(out, tmp_path, capsys):
 def test_sigterm_mid_run_keeps_the_old_output_and_prints_one_line(quick, tmp_path, monkeypatch,
                                                                    capsys):
     """Before: SIGTERM killed the process and left the .tmp- folder behind."""
-    import coverage.maps
+    import coverage.drawing
 
     def terminated(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr(coverage.maps, "save_maps", terminated)
+    monkeypatch.setattr(coverage.drawing, "draw_maps", terminated)
     out = _previous_output(tmp_path / "out")
     _assert_interrupted_run_leaves_it(out, tmp_path, capsys)
     assert signal.getsignal(signal.SIGTERM) is not None
@@ -282,20 +282,20 @@ def test_an_interrupt_swallowed_on_its_way_still_stops_the_run(quick, tmp_path, 
     """Before: Ctrl-C landing in a ``__del__`` (or a weakref callback, as it did in
     matplotlib) was printed as "Exception ignored ... KeyboardInterrupt" and lost: the
     run went on and replaced the output, exit 0."""
-    import coverage.maps
+    import coverage.drawing
 
     class Dropped:
         def __del__(self):
             os.kill(os.getpid(), signal.SIGINT)
 
-    def maps_with_a_finaliser(result, out_dir, **kwargs):
+    def maps_with_a_finaliser(*args, **kwargs):
         Dropped()                                   # collected at once: __del__ runs
         return []
 
-    monkeypatch.setattr(coverage.maps, "save_maps", maps_with_a_finaliser)
+    monkeypatch.setattr(coverage.drawing, "draw_maps", maps_with_a_finaliser)
     out = _previous_output(tmp_path / "out")
     _assert_interrupted_run_leaves_it(out, tmp_path, capsys)
-    monkeypatch.setattr(coverage.maps, "save_maps", quick_maps)
+    monkeypatch.setattr(coverage.drawing, "draw_maps", quick_maps)
     assert main(["run", str(_sheet(tmp_path / "s.csv")), "--out", str(tmp_path / "o2"),
                  *FAST]) == 0                      # the next command starts afresh
 
@@ -304,15 +304,15 @@ def test_an_interrupt_turned_into_another_error_is_still_an_interrupt(quick, tmp
                                                                        monkeypatch, capsys):
     """Before: SIGTERM landing in matplotlib's SVG path effects surfaced as 'ValueError:
     Invalid affine transformation matrix', exit 1."""
-    import coverage.maps
+    import coverage.drawing
 
-    def maps_then_error(result, out_dir, **kwargs):
+    def maps_then_error(*args, **kwargs):
         try:
             os.kill(os.getpid(), signal.SIGTERM)
         except KeyboardInterrupt:
             raise ValueError("Invalid affine transformation matrix") from None
 
-    monkeypatch.setattr(coverage.maps, "save_maps", maps_then_error)
+    monkeypatch.setattr(coverage.drawing, "draw_maps", maps_then_error)
     out = _previous_output(tmp_path / "out")
     _assert_interrupted_run_leaves_it(out, tmp_path, capsys)
 

@@ -294,11 +294,15 @@ def _digest(path) -> str:
 def test_maps_are_byte_identical_from_run_to_run(forum, tmp_path):
     # one small map in every format, drawn twice from scratch (the CLI's
     # test_run_is_reproducible checks a whole run the same way)
-    from coverage.maps.files import _draw_and_save
+    from coverage.maps.files import MapJob, MapWriter
 
-    a = _draw_and_save(forum, "coverage", 5, None, tmp_path, ("png", "svg", "pdf"), 200)
+    def draw():
+        with MapWriter(forum, tmp_path, ("png", "svg", "pdf"), 200) as writer:
+            return writer.write(MapJob("coverage", 5))
+
+    a = draw()
     digests = [_digest(p) for p in a]
-    b = _draw_and_save(forum, "coverage", 5, None, tmp_path, ("png", "svg", "pdf"), 200)
+    b = draw()
     assert [p.name for p in a] == [f"group_5_legal_coverage.{ext}" for ext in ("png", "svg", "pdf")]
     assert [_digest(p) for p in b] == digests
     from PIL import Image
