@@ -10,7 +10,8 @@ no data are hatched; suppressed counts have their own class.
 Nothing here needs the network, and nothing touches ``pyplot``.
 
 Modules: ``colours``, ``classes`` (metrics and classification), ``table`` (the provinces
-as drawn), ``draw`` (figures), ``raster`` (figures to pixels), ``files`` (saving),
+as drawn), ``draw`` (a group's map), ``multiples`` (the six
+groups side by side), ``raster`` (figures to pixels), ``files`` (saving),
 ``interactive`` (notebook map).
 
 Examples
@@ -23,9 +24,10 @@ Examples
 """
 from coverage.maps.classes import GAP_BINS, METRICS, SCORE_BINS, Classes, classify
 from coverage.maps.colours import gap_ramp, group_ramp, lightness
-from coverage.maps.draw import plot_group, plot_groups
+from coverage.maps.draw import plot_group
 from coverage.maps.files import save_maps
 from coverage.maps.interactive import explore
+from coverage.maps.multiples import plot_groups
 from coverage.maps.table import map_table
 
 __all__ = ["METRICS", "SCORE_BINS", "GAP_BINS", "Classes", "classify", "group_ramp", "gap_ramp",

@@ -1,6 +1,6 @@
-"""Drawing choropleths: one group with legend, key, inset and caption, or six small
-multiples with one shared legend. Figures are plain :class:`matplotlib.figure.Figure`
-objects, never ``pyplot``'s.
+"""Drawing one group's choropleth with legend, key, inset and caption, and the parts every
+map shares (polygons, labels, the lake). Figures are plain
+:class:`matplotlib.figure.Figure` objects, never ``pyplot``'s.
 """
 from __future__ import annotations
 
@@ -8,18 +8,15 @@ import math
 import textwrap
 from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
 from coverage.maps.base import WATER_ANGLE, WATER_LABEL, WATER_NAME, BaseMap, base_map
-from coverage.maps.classes import METRICS, Classes, classify, metric_info
+from coverage.maps.classes import METRICS, Classes, classify
 from coverage.maps.colours import (EDGE_COLOUR, HATCH_COLOUR, MISSING_COLOUR, MISSING_HATCH,
                                    SUPPRESSED_COLOUR, SUPPRESSED_HATCH, WATER_COLOUR, WATER_EDGE,
-                                   WATER_TEXT, gap_ramp, group_ramp, lightness)
-from coverage.maps.table import map_table, subtitle, values
+                                   WATER_TEXT, lightness)
+from coverage.maps.table import map_table, subtitle
 from coverage.scores import CoverageResult
 from coverage.sources import SOURCES, boundary_source, user_source
-from coverage.taxonomy import GROUPS, Group, get_group, get_service
+from coverage.taxonomy import Group, get_group, get_service
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -141,16 +138,10 @@ def _frame_axes(ax: "Axes", t: "gpd.GeoDataFrame", pad: float = 0.05) -> None:
     ax.set_axis_off()
 
 
-def _draw_inset(ax: "Axes", t: "gpd.GeoDataFrame", size: float) -> None:
+def _inset_axes(ax: "Axes", size: float) -> "Axes":
+    """The frame of the Phnom Penh inset (its limits, border and title), empty."""
     lon0, lon1, lat0, lat1 = CAPITAL_INSET
     ins = ax.inset_axes([0.70, 0.02, 0.30, 0.30])
-    base = base_map(t, clip=(lon0 - 0.1, lat0 - 0.1, lon1 + 0.1, lat1 + 0.1))
-    sub = t.set_index("code").loc[list(base.codes)].reset_index()
-    _draw_polygons(ins, sub, base, linewidth=0.6)
-    for row, (x, y) in zip(sub.itertuples(), base.points):
-        if row.code in ("12", "08"):
-            ins.text(x, y, row.short, fontsize=size, ha="center", va="center",
-                     color=_text_colour(row.colour), gid=f"inset-label-{row.code}")
     ins.set_xlim(lon0, lon1)
     ins.set_ylim(lat0, lat1)
     ins.set_aspect(1 / math.cos(math.radians((lat0 + lat1) / 2)))
@@ -160,8 +151,41 @@ def _draw_inset(ax: "Axes", t: "gpd.GeoDataFrame", size: float) -> None:
         s.set_edgecolor("#000000")
         s.set_linewidth(0.6)
     ins.set_title("Phnom Penh area", fontsize=size, pad=2, y=1.0)
+    return ins
+
+
+def _draw_inset(ax: "Axes", ins: "Axes", t: "gpd.GeoDataFrame", size: float) -> None:
+    """The provinces around the capital in the inset, and the box that marks them."""
+    lon0, lon1, lat0, lat1 = CAPITAL_INSET
+    base = base_map(t, clip=(lon0 - 0.1, lat0 - 0.1, lon1 + 0.1, lat1 + 0.1))
+    sub = t.set_index("code").loc[list(base.codes)].reset_index()
+    _draw_polygons(ins, sub, base, linewidth=0.6)
+    for row, (x, y) in zip(sub.itertuples(), base.points):
+        if row.code in ("12", "08"):
+            ins.text(x, y, row.short, fontsize=size, ha="center", va="center",
+                     color=_text_colour(row.colour), gid=f"inset-label-{row.code}")
     ax.indicate_inset([lon0, lat0, lon1 - lon0, lat1 - lat0], ins, edgecolor="#000000",
                       linewidth=0.6, alpha=0.8)
+
+
+def draw_map(ax: "Axes", t: "gpd.GeoDataFrame", label_size: float, water_size: float,
+             linewidth: float = 0.5) -> None:
+    """Provinces, their labels and the lake on ``ax``, framed to the country."""
+    base = base_map(t)
+    _draw_polygons(ax, t, base, linewidth)
+    _draw_labels(ax, t, base, size=label_size)
+    _draw_water_label(ax, size=water_size)
+    _frame_axes(ax, t)
+
+
+def clear(fig: "Figure", axes: "list[Axes]") -> None:
+    """Remove what the last map drew on ``axes`` and the figure's own texts and legends,
+    keeping the axes, their layout and titles."""
+    for ax in axes:
+        for a in [*ax.collections, *ax.patches, *ax.texts, *ax.artists, *ax.lines]:
+            a.remove()
+    for a in [*fig.texts, *fig.legends]:
+        a.remove()
 
 
 def _key_text(t: "gpd.GeoDataFrame") -> str:
@@ -183,6 +207,76 @@ def map_title(group: Group, metric: str, service: int | str | None) -> str:
         s = get_service(group.id, service)
         return f"{group.name}: {s.id}. {s.name}"
     return f"{group.name}: {m.title}"
+
+
+class GroupCanvas:
+    """The figure of one group's map, laid out once and drawn again for each map.
+
+    An A4-width figure (not managed by ``pyplot``): the map, the Phnom Penh inset, the
+    legend, the province key and the caption. The figure, its axes and the inset's frame
+    are built once; :meth:`draw` replaces what differs between maps (fills, labels,
+    legend, texts), so a run of maps builds its base map once.
+
+    Parameters
+    ----------
+    inset, key : bool
+        Draw the Phnom Penh inset and the province-code key.
+
+    Examples
+    --------
+    >>> from coverage.scores import analyze
+    >>> canvas, result = GroupCanvas(), analyze()
+    >>> ax = canvas.draw(result, "shelter", "gap")
+    >>> canvas.draw(result, "legal", "coverage") is ax
+    True
+    >>> ax.figure.texts[0].get_text()
+    'Legal aid: coverage'
+    """
+
+    def __init__(self, inset: bool = True, key: bool = True) -> None:
+        self.fig = _new_figure((8.0, 6.3))
+        self.ax = self.fig.add_axes((0.0, 0.115, 0.76, 0.74))
+        self.ax.set_anchor("NW")
+        self.inset = _inset_axes(self.ax, 6) if inset else None
+        self.key = key
+
+    def draw(self, result: CoverageResult, group: int | str, metric: str = "coverage",
+             frame: str | None = None, service: int | str | None = None,
+             classes: Classes | None = None) -> "Axes":
+        """Draw one group's map of a metric on this figure (see :func:`plot_group`)."""
+        g = get_group(group)
+        frame = str(frame or result.frame)
+        t, classes = _table(result, g, metric, frame, service, classes)
+        fig, ax = self.fig, self.ax
+        clear(fig, [ax] + ([self.inset] if self.inset is not None else []))
+        draw_map(ax, t, label_size=6.5, water_size=6)
+        if self.inset is not None:
+            _draw_inset(ax, self.inset, t, size=6)
+        sub = subtitle(result, metric)
+        fig.text(0.012, 0.985, map_title(g, metric, service), fontsize=12, fontweight="bold",
+                 va="top", gid="title")
+        fig.text(0.012, 0.945, "\n".join(textwrap.wrap(sub, 115)), fontsize=7.5, va="top",
+                 color="#333333", linespacing=1.3, gid="subtitle", **USER_TEXT)
+        fig.legend(handles=_legend_handles(classes, result.params.min_count),
+                   title="\n".join(textwrap.wrap(classes.title, 24)), loc="upper left",
+                   bbox_to_anchor=(0.765, 0.87), fontsize=7.5, title_fontsize=8,
+                   frameon=False, alignment="left")
+        if self.key:
+            fig.text(0.775, 0.53, "Province key", fontsize=6.5, fontweight="bold", va="top",
+                     gid="key-title")
+            fig.text(0.775, 0.505, _key_text(t), fontsize=6, va="top", ha="left",
+                     linespacing=1.25, gid="key")
+        fig.text(0.012, 0.012, caption(result, frame, metric), fontsize=6, va="bottom",
+                 ha="left", color="#333333", linespacing=1.3, gid="caption", **USER_TEXT)
+        return ax
+
+
+def _table(result: CoverageResult, g: Group, metric: str, frame: str,
+           service: int | str | None, classes: Classes | None):
+    t = map_table(result, g.id, metric, frame, service, classes)
+    if classes is None:
+        classes = classify(t["value"], metric, g.id, result.params.nationwide_weight)
+    return t, classes
 
 
 def plot_group(result: CoverageResult, group: int | str, metric: str = "coverage", ax: "Axes | None" = None,
@@ -223,151 +317,23 @@ def plot_group(result: CoverageResult, group: int | str, metric: str = "coverage
     'Medical and psychological support: providers'
     >>> ax.figure.savefig("medical.png", dpi=200)               # doctest: +SKIP
     """
+    if ax is None:
+        canvas = GroupCanvas(inset=True if inset is None else inset,
+                             key=True if key is None else key)
+        return canvas.draw(result, group, metric, frame, service, classes)
     g = get_group(group)
     frame = str(frame or result.frame)
-    t = map_table(result, g.id, metric, frame, service, classes)
-    if classes is None:
-        classes = classify(t["value"], metric, g.id, result.params.nationwide_weight)
-    own = ax is None
-    inset = own if inset is None else inset
-    key = own if key is None else key
-    if own:
-        fig = _new_figure((8.0, 6.3))
-        ax = fig.add_axes((0.0, 0.115, 0.76, 0.74))
-        ax.set_anchor("NW")
-    fig = ax.figure
-    base = base_map(t)
-    _draw_polygons(ax, t, base)
-    _draw_labels(ax, t, base, size=6.5)
-    _draw_water_label(ax, size=6)
-    _frame_axes(ax, t)
+    t, classes = _table(result, g, metric, frame, service, classes)
+    draw_map(ax, t, label_size=6.5, water_size=6)
     if inset:
-        _draw_inset(ax, t, size=6)
-    title, sub = map_title(g, metric, service), subtitle(result, metric)
-    handles = _legend_handles(classes, result.params.min_count)
-    if own:
-        fig.text(0.012, 0.985, title, fontsize=12, fontweight="bold", va="top", gid="title")
-        fig.text(0.012, 0.945, "\n".join(textwrap.wrap(sub, 115)), fontsize=7.5, va="top",
-                 color="#333333", linespacing=1.3, gid="subtitle", **USER_TEXT)
-        fig.legend(handles=handles, title="\n".join(textwrap.wrap(classes.title, 24)),
-                   loc="upper left", bbox_to_anchor=(0.765, 0.87), fontsize=7.5, title_fontsize=8, frameon=False,
-                   alignment="left")
-        if key:
-            fig.text(0.775, 0.53, "Province key", fontsize=6.5, fontweight="bold", va="top",
-                     gid="key-title")
-            fig.text(0.775, 0.505, _key_text(t), fontsize=6, va="top", ha="left",
-                     linespacing=1.25, gid="key")
-        fig.text(0.012, 0.012, caption(result, frame, metric), fontsize=6, va="bottom",
-                 ha="left", color="#333333", linespacing=1.3, gid="caption", **USER_TEXT)
-    else:
-        lines = textwrap.wrap(sub, 70)
-        ax.set_title(title, fontsize=9, fontweight="bold", loc="left", pad=4 + 8.5 * len(lines))
-        ax.annotate("\n".join(lines), (0, 1), xycoords="axes fraction", xytext=(0, 3),
-                    textcoords="offset points", fontsize=6.5, va="bottom", color="#333333",
-                    **USER_TEXT)
-        ax.legend(handles=handles, title=classes.title, loc="lower left", fontsize=6,
-                  title_fontsize=6.5, frameon=False, alignment="left")
+        _draw_inset(ax, _inset_axes(ax, 6), t, size=6)
+    lines = textwrap.wrap(subtitle(result, metric), 70)
+    ax.set_title(map_title(g, metric, service), fontsize=9, fontweight="bold", loc="left",
+                 pad=4 + 8.5 * len(lines))
+    ax.annotate("\n".join(lines), (0, 1), xycoords="axes fraction", xytext=(0, 3),
+                textcoords="offset points", fontsize=6.5, va="bottom", color="#333333",
+                **USER_TEXT)
+    ax.legend(handles=_legend_handles(classes, result.params.min_count), title=classes.title,
+              loc="lower left", fontsize=6, title_fontsize=6.5, frameon=False,
+              alignment="left")
     return ax
-
-
-def plot_groups(result: CoverageResult, metric: str = "coverage", frame: str | None = None,
-                service: int | str | None = None) -> "Figure":
-    """Draw the six groups as small multiples (2 × 3) with one classification and one legend.
-
-    Parameters
-    ----------
-    result : CoverageResult
-    metric : str
-        As in :func:`plot_group` (not ``level``, which is per service type).
-    frame : {"2010", "2013"}, optional
-        The polygons to draw on; defaults to the result's frame.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Six map axes (group order), then the legend; not managed by ``pyplot``.
-
-    Examples
-    --------
-    >>> from coverage.scores import analyze
-    >>> fig = plot_groups(analyze(), "coverage")
-    >>> len(fig.axes)                                    # six maps and the legend
-    7
-    """
-    m = metric_info(metric)
-    if m.kind == "level":
-        raise ValueError("plot_groups maps whole groups; draw metric='level' with plot_group")
-    frame = str(frame or result.frame)
-    pooled = pd.concat([values(result, g, metric, None)["value"] for g in GROUPS])
-    mc = result.params.min_count
-    fig = _new_figure((8.0, 7.2))
-    tables = []
-    for i, g in enumerate(GROUPS):
-        shared = classify(pooled, metric, g.id)  # same bins, each group's own ramp
-        r, c = divmod(i, 3)
-        # whole-pixel steps at DPI (532 and 540 px): a label has the same pixels in every panel
-        ax = fig.add_axes((0.005 + c * 0.3325, 0.575 - r * 0.375, 0.325, 0.31))
-        ax.set_anchor("S")
-        t = map_table(result, g.id, metric, frame, None, shared)
-        tables.append(t)
-        base = base_map(t)
-        _draw_polygons(ax, t, base, linewidth=0.35)
-        _draw_labels(ax, t, base, size=4.6)
-        _draw_water_label(ax, size=4.2)
-        _frame_axes(ax, t)
-        ax.set_title("\n".join(textwrap.wrap(f"{g.id}. {g.name}", 34)), fontsize=7.5,
-                     fontweight="bold", loc="left", pad=1, color="#000000")
-        ax.set_gid(f"panel-{g.id}")
-        ax.bins = shared.bins  # type: ignore[attr-defined]  # read by tests and report
-    fig.text(0.01, 0.99, f"Six service groups: {m.title}", fontsize=12, fontweight="bold",
-             va="top")
-    fig.text(0.01, 0.955, "\n".join(textwrap.wrap(subtitle(result, metric), 125)), fontsize=7.5,
-             va="top", color="#333333", **USER_TEXT)
-    _shared_legend(fig, classify(pooled, metric, None), mc, metric)
-    fig.text(0.47, 0.19, "Province key", fontsize=6.5, fontweight="bold", va="top",
-             gid="key-title")
-    key = [f"{s} {n}" for s, n in zip(tables[0]["short"], tables[0]["name"])]
-    rows = math.ceil(len(key) / 4)
-    for j in range(4):
-        fig.text(0.47 + j * 0.13, 0.17, "\n".join(key[j * rows:(j + 1) * rows]), fontsize=5.3,
-                 va="top", linespacing=1.2, gid="key")
-    fig.text(0.01, 0.006, caption(result, frame, metric), fontsize=5.5, va="bottom",
-             color="#333333", **USER_TEXT)
-    return fig
-
-
-def _shared_legend(fig: "Figure", classes: Classes, min_count: int, metric: str) -> None:
-    """One legend for the six maps: class labels across the top, then one row of swatches
-    per group (one row for gap maps, which share a ramp), and the no-data swatches."""
-    from matplotlib.patches import Rectangle
-
-    gap = METRICS[metric].kind == "gap"
-    rows = [("all groups", gap_ramp(len(classes.bins)))] if gap else \
-        [(f"group {g.id}", group_ramp(g, len(classes.bins))) for g in GROUPS]
-    extra = []
-    if min_count > 1 and METRICS[metric].kind == "count":
-        extra.append((SUPPRESSED_COLOUR, SUPPRESSED_HATCH, f"suppressed (<{min_count})"))
-    extra.append((MISSING_COLOUR, MISSING_HATCH, "no data"))
-    n = len(classes.labels) + len(extra)
-    ax = fig.add_axes((0.01, 0.05, 0.44, 0.135))
-    ax.set_gid("legend")
-    ax.set_axis_off()
-    label_w = 1.1 if gap else 0.75
-    ax.set_xlim(-label_w, n)
-    ax.set_ylim(-len(rows) - 0.2, 1.6)
-    ax.text(-label_w, 1.55, classes.title, fontsize=6.5, fontweight="bold", va="top")
-    for i, label in enumerate([*classes.labels, *(e[2] for e in extra)]):
-        ax.text(i + 0.45, 0.15, label, fontsize=5.6, ha="center", va="bottom",
-                gid="legend-entry")
-    for r, (name, ramp) in enumerate(rows):
-        y = -r - 1
-        ax.text(-0.08, y + 0.42, name, fontsize=5.8, ha="right", va="center",
-                fontweight="bold")
-        for i, colour in enumerate(ramp[:len(classes.labels)]):
-            # add_artist, not add_patch: the limits are set above, and updating data
-            # limits per swatch cost more than drawing them
-            ax.add_artist(Rectangle((i + 0.05, y), 0.8, 0.84, facecolor=colour,
-                                    edgecolor=EDGE_COLOUR, linewidth=0.3))
-    for k, (face, hatch, _) in enumerate(extra, start=len(classes.labels)):
-        ax.add_artist(Rectangle((k + 0.05, -len(rows)), 0.8, len(rows) - 0.16, facecolor=face,
-                                hatch=hatch, edgecolor=HATCH_COLOUR, linewidth=0.4))

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from coverage.maps.classes import metric_info
-from coverage.maps.draw import plot_group, plot_groups
+from coverage.maps.draw import GroupCanvas
+from coverage.maps.multiples import GroupsCanvas
 from coverage.maps.raster import Rasteriser
 from coverage.scores import CoverageResult
 from coverage.settings import DPI
@@ -116,8 +117,9 @@ def map_jobs(metrics: Sequence[str]) -> list[MapJob]:
 class MapWriter:
     """Writes maps of one result one after another, sharing work between them.
 
-    One :class:`~coverage.maps.raster.Rasteriser` keeps renderers, backgrounds and label
-    sprites from map to map, and PNG files are compressed on a thread beside the drawing
+    Each kind of figure (a group's map, the small multiples) is laid out once and drawn
+    again for every map; one :class:`~coverage.maps.raster.Rasteriser` keeps renderers,
+    backgrounds and label sprites from map to map; and PNG files are compressed on a thread beside the drawing
     of the next map (zlib releases the GIL). Use it as a context manager: on leaving,
     every file is complete (or the first failed write is raised).
 
@@ -150,15 +152,16 @@ class MapWriter:
         self.dpi, self.frame = dpi, frame
         self.out.mkdir(parents=True, exist_ok=True)
         self._raster = Rasteriser(dpi)
+        self._single, self._multiples = GroupCanvas(), GroupsCanvas()  # laid out once
         self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kh-coverage-png")
         self._pending: list["Future"] = []
 
     def write(self, job: MapJob) -> list[Path]:
         """Draw one map and write it in every format; the files written."""
         if job.group_id is None:
-            fig = plot_groups(self.result, job.metric, frame=self.frame)
+            fig = self._multiples.draw(self.result, job.metric, frame=self.frame)
         else:
-            fig = plot_group(self.result, job.group_id, job.metric, frame=self.frame).figure
+            fig = self._single.draw(self.result, job.group_id, job.metric, frame=self.frame).figure
         paths = []
         for fmt in self.formats:
             paths.append(self.out / f"{job.stem}.{fmt}")

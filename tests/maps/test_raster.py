@@ -1,5 +1,6 @@
-"""coverage.maps.raster: the pixels it gives for a run of maps against matplotlib's own
-full draw of each figure (``savefig``), the independent oracle."""
+"""coverage.maps.raster (and the reused figures of coverage.maps.files): the pixels of a
+run of maps against matplotlib's own full draw of a fresh figure (``savefig``), the
+independent oracle."""
 from __future__ import annotations
 
 import io
@@ -8,7 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from coverage.maps.draw import plot_group, plot_groups
+from coverage.maps import plot_group, plot_groups
+from coverage.maps.files import MapJob, MapWriter
 from coverage.maps.raster import Rasteriser
 from coverage.scores import analyze
 from coverage.settings import DPI
@@ -22,25 +24,33 @@ def _savefig(fig) -> np.ndarray:
         return np.asarray(im.convert("RGB")).astype(int)
 
 
+JOBS = [MapJob("coverage"), MapJob("coverage", 3), MapJob("coverage", 4), MapJob("gap", 4),
+        MapJob("gap")]
+
+
 @pytest.fixture(scope="module")
-def drawn():
-    """Maps drawn one after another through one Rasteriser, as save_maps does: later maps
-    reuse the labels, backgrounds and panels of earlier ones."""
-    result = analyze()
-    figures = [plot_groups(result, "coverage"), plot_group(result, 3, "coverage").figure,
-               plot_group(result, 4, "coverage").figure, plot_group(result, 4, "gap").figure,
-               plot_groups(result, "gap")]
-    raster = Rasteriser(DPI)
-    return [(fig, raster(fig)) for fig in figures]
+def written(tmp_path_factory):
+    """Maps written one after another, as save_maps does: later maps reuse the figure
+    layout, labels, backgrounds and panels of earlier ones."""
+    result, out = analyze(), tmp_path_factory.mktemp("maps")
+    with MapWriter(result, out, formats=("png",)) as writer:
+        for job in JOBS:
+            writer.write(job)
+    return result, out
 
 
-def test_every_map_is_within_two_levels_of_a_full_draw(drawn):
-    for fig, pixels in drawn:
+def test_every_map_is_within_two_levels_of_a_fresh_full_draw(written):
+    result, out = written
+    for job in JOBS:
+        fig = (plot_groups(result, job.metric) if job.group_id is None
+               else plot_group(result, job.group_id, job.metric).figure)
         full = _savefig(fig)
-        assert pixels.shape[:2] == full.shape[:2]
-        diff = np.abs(pixels[..., :3].astype(int) - full)
-        assert diff.max() <= 2, fig.texts[0].get_text()
-        assert (diff > 0).mean() < 0.01          # and almost every pixel is the same
+        with Image.open(out / f"{job.stem}.png") as im:
+            pixels = np.asarray(im.convert("RGB")).astype(int)
+        assert pixels.shape == full.shape
+        diff = np.abs(pixels - full)
+        assert diff.max() <= 2, job.stem
+        assert (diff > 0).mean() < 0.01, job.stem   # and almost every pixel is the same
 
 
 def test_labels_are_pasted_not_redrawn_on_later_maps():
