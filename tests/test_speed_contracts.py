@@ -35,10 +35,14 @@ def test_analyze_loads_no_geometry_library():
     assert "pandas" in loaded  # the probe does see imports
 
 
-def test_default_analyze_loads_no_scipy():
-    # scipy.optimize (about 0.2 s) is only for the disclosure audit, i.e. min_count > 1
+def test_default_analyze_loads_no_scipy_or_rapidfuzz():
+    # scipy.optimize (about 0.2 s) is only for the disclosure audit, i.e. min_count > 1;
+    # rapidfuzz (5-14 ms) only for a text that no name matches exactly (the forum's all do)
     loaded = _loaded_after("import coverage\nr = coverage.analyze()\nassert len(r.by_province) == 168")
-    assert "scipy" not in loaded
+    assert "scipy" not in loaded and "rapidfuzz" not in loaded
+    loaded = _loaded_after("from coverage.places import resolve_place\n"
+                           "assert resolve_place('Kampong Chhnanw').provinces == ('04',)")
+    assert "rapidfuzz" in loaded  # the probe sees it when a misspelling needs it
 
 
 def test_census_loads_without_geopandas():

@@ -19,8 +19,6 @@ from bisect import bisect_right
 from functools import cache, lru_cache
 
 import numpy as np
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Indel
 
 from coverage.places.names import fuzzy_choices, province_label
 from coverage.places.tables import place_hit, places
@@ -45,6 +43,9 @@ def _place_choices() -> tuple[list[str], list[str], list[int], int]:
 def _by_distance(anchor: str) -> tuple[list[int], list[int]]:
     """The place choices by Indel distance from a province spelling: (distances, indices),
     nearest first, ties in list order."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Indel
+
     names = _place_choices()[0]
     dist = process.cdist([anchor], names, scorer=Indel.distance, dtype=np.int32)[0]
     order = np.argsort(dist, kind="stable")
@@ -61,6 +62,8 @@ def _candidates(query: str, anchor: str, score: float) -> list[int]:
     ``d(query, anchor)`` more. The other choices cannot reach ``score`` (same result, fewer
     comparisons); one edit of margin is kept against rounding.
     """
+    from rapidfuzz.distance import Indel
+
     *_, lens, longest = _place_choices()
     slack = 1 - score / 100
     lo = math.ceil(len(query) * (1 - slack) / (1 + slack) - 1e-9)
@@ -72,6 +75,8 @@ def _candidates(query: str, anchor: str, score: float) -> list[int]:
 
 def _place_rival(query: str, anchor: str, code: str, score: float) -> str | None:
     """A place in another province that the query is at least as close to, described."""
+    from rapidfuzz import fuzz, process
+
     names, official, *_ = _place_choices()
     keep = _candidates(query, anchor, score)
     best = process.extractOne(query, [names[i] for i in keep], scorer=fuzz.ratio,
@@ -101,6 +106,8 @@ def fuzzy_province(text: str) -> tuple[str, float] | str | None:
     tuple of (str, float), str or None
         ``(code, score)``; the reason it is unclear; None when nothing is close enough.
     """
+    from rapidfuzz import fuzz, process  # loaded when a text needs it
+
     choices = fuzzy_choices()
     names = list(choices)
     query = spaced(text)

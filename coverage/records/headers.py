@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz, process
 
 from coverage.errors import RecordsError
 
@@ -78,6 +77,8 @@ def best_header_guess(rows: list[list[str]]) -> int | None:
 
 def missing_column_error(rows: list[list[str]], file: object, row_numbers: list[int]) -> RecordsError:
     """The error for a sheet without the required columns, suggesting the nearest header."""
+    from rapidfuzz import fuzz, process  # only for a sheet that lacks a column
+
     guess = best_header_guess(rows)
     if guess is None:
         return RecordsError("file is empty: no header row", file=file)

@@ -10,7 +10,6 @@ Examples
 from __future__ import annotations
 
 import pandas as pd
-from rapidfuzz import fuzz, process
 
 from coverage.places import province_label
 from coverage.places.names import fuzzy_choices
@@ -29,6 +28,8 @@ SUGGEST_CUTOFF = 70.0
 
 def suggest_place(fragment: str) -> str:
     """The closest province name to an unplaced fragment, as ``"Name (code)"``, or ``""``."""
+    from rapidfuzz import fuzz, process
+
     choices = fuzzy_choices()
     best = process.extractOne(spaced(str(fragment)), list(choices), scorer=fuzz.WRatio)
     if best is None or best[1] < SUGGEST_CUTOFF:
