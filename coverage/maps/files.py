@@ -135,9 +135,12 @@ class MapWriter:
 
     Examples
     --------
-    >>> with MapWriter(result, "out/maps", formats=("png",)) as writer:   # doctest: +SKIP
-    ...     writer.write(MapJob("gap", 3))
-    [PosixPath('out/maps/group_3_shelter_gap.png')]
+    >>> import tempfile
+    >>> from coverage.scores import analyze
+    >>> with (tempfile.TemporaryDirectory() as out,
+    ...       MapWriter(analyze(), out, formats=("png",)) as writer):
+    ...     [p.name for p in writer.write(MapJob("gap", 3))]
+    ['group_3_shelter_gap.png']
     """
 
     def __init__(self, result: CoverageResult, out_dir: str | Path,
