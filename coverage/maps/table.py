@@ -105,34 +105,38 @@ def map_table(result: CoverageResult, group: int | str, metric: str = "coverage"
     metric_info(metric)
     frame = str(frame or result.frame)
     vals = values(result, g, metric, service)
-    polys = polygons(result, frame)[["code", "name", "geometry"]].copy()
-    polys["code"] = polys["code"].astype(str)
-    orphans = sorted(set(vals["province_code"]) - set(polys["code"]))
+    polys = polygons(result, frame)
+    codes = polys["code"].astype(str).to_numpy()
+    orphans = sorted(set(vals["province_code"]) - set(codes))
     if orphans:
         log.warning("%s/%s: provinces %s have no polygon in the %s frame and are not drawn",
                     g.slug, metric, ", ".join(orphans), frame)
-    t = polys.merge(vals, how="left", left_on="code", right_on="province_code")
-    t = t.drop(columns="province_code").sort_values("code", kind="stable").reset_index(drop=True)
-    t["suppressed"] = t["suppressed"].fillna(False).astype(bool)
+    order = np.argsort(codes, kind="stable")
+    codes = codes[order]
+    row = pd.Index(vals["province_code"]).get_indexer(codes)  # -1: no value for the polygon
+    has = row >= 0
+    value = np.where(has, vals["value"].to_numpy()[row], np.nan)
+    suppressed = has & vals["suppressed"].to_numpy()[row]
     if classes is None:
-        classes = classify(t["value"], metric, g.id, result.params.nationwide_weight)
-    idx = classes.index(t["value"])
+        classes = classify(pd.Series(value), metric, g.id, result.params.nationwide_weight)
+    idx = classes.index(pd.Series(value))
     shorts = short_names(frame)
-    t.insert(2, "short", [shorts.get(c, c) for c in t["code"]])
-    status = np.where(t["suppressed"], "suppressed", np.where(idx < 0, "missing", "value"))
+    status = np.where(suppressed, "suppressed", np.where(idx < 0, "missing", "value"))
     if classes.bins and classes.bins[0] == 0.0:
         status = np.where((status == "value") & (idx == 0), "zero", status)
-    t["status"] = status
     k = result.params.min_count
-    t["label"] = [classes.labels[i] if i >= 0 else
-                  (f"suppressed (<{k})" if s == "suppressed" else "no data")
-                  for i, s in zip(idx, status)]
-    t["colour"] = [classes.colours[i] if i >= 0 else
-                   (SUPPRESSED_COLOUR if s == "suppressed" else MISSING_COLOUR)
-                   for i, s in zip(idx, status)]
-    t["hatch"] = [SUPPRESSED_HATCH if s == "suppressed" else MISSING_HATCH if s == "missing" else ""
-                  for s in status]
-    t = t.drop(columns="suppressed")
-    return t[["code", "name", "short", "value", "status", "label", "colour", "hatch", "geometry"]]
+    label = [classes.labels[i] if i >= 0 else
+             (f"suppressed (<{k})" if s == "suppressed" else "no data")
+             for i, s in zip(idx, status)]
+    colour = [classes.colours[i] if i >= 0 else
+              (SUPPRESSED_COLOUR if s == "suppressed" else MISSING_COLOUR)
+              for i, s in zip(idx, status)]
+    hatch = [SUPPRESSED_HATCH if s == "suppressed" else MISSING_HATCH if s == "missing" else ""
+             for s in status]
+    import geopandas as gpd
 
-
+    return gpd.GeoDataFrame({
+        "code": codes, "name": polys["name"].to_numpy()[order],
+        "short": [shorts.get(c, c) for c in codes], "value": value, "status": status,
+        "label": label, "colour": colour, "hatch": hatch,
+    }, geometry=polys.geometry.to_numpy()[order], crs=polys.crs)
