@@ -29,6 +29,16 @@ __all__ = ["fuzzy_province"]
 
 
 @cache
+def _rapidfuzz():
+    """rapidfuzz's ``fuzz``, ``process`` and ``Indel``, imported when a text first needs
+    them (a default ``analyze()`` never does)."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import Indel
+
+    return fuzz, process, Indel
+
+
+@cache
 def _place_choices() -> tuple[list[str], list[str], list[int], int]:
     """Spaced Latin place names, their official names, their lengths and the longest, for
     the fuzzy guard."""
@@ -43,9 +53,7 @@ def _place_choices() -> tuple[list[str], list[str], list[int], int]:
 def _by_distance(anchor: str) -> tuple[list[int], list[int]]:
     """The place choices by Indel distance from a province spelling: (distances, indices),
     nearest first, ties in list order."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import Indel
-
+    _, process, Indel = _rapidfuzz()
     names = _place_choices()[0]
     dist = process.cdist([anchor], names, scorer=Indel.distance, dtype=np.int32)[0]
     order = np.argsort(dist, kind="stable")
@@ -62,8 +70,7 @@ def _candidates(query: str, anchor: str, score: float) -> list[int]:
     ``d(query, anchor)`` more. The other choices cannot reach ``score`` (same result, fewer
     comparisons); one edit of margin is kept against rounding.
     """
-    from rapidfuzz.distance import Indel
-
+    Indel = _rapidfuzz()[2]
     *_, lens, longest = _place_choices()
     slack = 1 - score / 100
     lo = math.ceil(len(query) * (1 - slack) / (1 + slack) - 1e-9)
@@ -75,8 +82,7 @@ def _candidates(query: str, anchor: str, score: float) -> list[int]:
 
 def _place_rival(query: str, anchor: str, code: str, score: float) -> str | None:
     """A place in another province that the query is at least as close to, described."""
-    from rapidfuzz import fuzz, process
-
+    fuzz, process, _ = _rapidfuzz()
     names, official, *_ = _place_choices()
     keep = _candidates(query, anchor, score)
     best = process.extractOne(query, [names[i] for i in keep], scorer=fuzz.ratio,
@@ -106,7 +112,7 @@ def fuzzy_province(text: str) -> tuple[str, float] | str | None:
     tuple of (str, float), str or None
         ``(code, score)``; the reason it is unclear; None when nothing is close enough.
     """
-    from rapidfuzz import fuzz, process  # loaded when a text needs it
+    fuzz, process, _ = _rapidfuzz()
 
     choices = fuzzy_choices()
     names = list(choices)
