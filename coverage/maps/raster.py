@@ -101,7 +101,7 @@ class Rasteriser:
     @contextmanager
     def _pasted_labels(self, fig: "Figure", renderer):
         """Swap each label for a sprite of it while the figure is drawn."""
-        swaps = []
+        swaps, drawn = [], []  # drawn: where the axes' texts go (asked by legends below)
         for ax in fig.axes:
             if ax.get_axes_locator() is not None or not ax.get_visible():
                 continue
@@ -112,6 +112,14 @@ class Rasteriser:
                 if sprite is not None:
                     ax.add_artist(sprite)
                     swaps.append((t, sprite))
+                    drawn.append(sprite.extent)
+                elif t.get_visible():
+                    drawn.append(lambda t=t: t.get_window_extent(renderer))
+        for leg in fig.legends:
+            sprite = self._legend_sprite(leg, renderer, drawn)
+            if sprite is not None:
+                fig.add_artist(sprite)
+                swaps.append((leg, sprite))
         with _hidden([t for t, _ in swaps]):
             try:
                 yield
@@ -144,7 +152,23 @@ class Rasteriser:
         return None if found is None else _sprite_artist()(
             found[0] + offset[0], found[1] + offset[1], found[2], t)
 
-    def _draw_sprite(self, t: "Text", renderer, box) -> tuple | None:
+    def _legend_sprite(self, leg, renderer, drawn: list):
+        """A figure legend of swatches drawn once per content and place, pasted after."""
+        look = _legend_key(leg) if leg.get_visible() else None
+        if look is None:
+            return None
+        quick = ("legend", look, renderer.width, renderer.height, renderer.dpi)
+        if quick not in self._placed:
+            box = leg.get_window_extent(renderer)
+            # drawn on white and pasted whole: only where nothing else is drawn
+            self._placed[quick] = None if _overlapped(leg, box, renderer, drawn) else \
+                self._draw_sprite(leg, renderer, box, opaque=True)
+        found = self._placed[quick]
+        return None if found is None else _sprite_artist()(*found, leg)
+
+    def _draw_sprite(self, t, renderer, box, opaque: bool = False) -> tuple | None:
+        """``t`` drawn alone into a scratch canvas (transparent, or white for an ``opaque``
+        sprite) and cropped to ``box`` and a margin; None when it drew beyond them."""
         from matplotlib.backends.backend_agg import RendererAgg
 
         size = (renderer.width, renderer.height, renderer.dpi)
@@ -156,15 +180,20 @@ class Rasteriser:
         x0, y0 = max(math.floor(box.x0) - SPRITE_PAD, 0), max(math.floor(box.y0) - SPRITE_PAD, 0)
         x1 = min(math.ceil(box.x1) + SPRITE_PAD, int(scratch.width))
         y1 = min(math.ceil(box.y1) + SPRITE_PAD, h)
+        buf = _np().asarray(scratch.buffer_rgba())  # all 0 between sprites
+        band = buf[max(h - y1 - RING, 0):h - y0 + RING, max(x0 - RING, 0):x1 + RING]
+        empty = 255 if opaque else 0
+        if opaque:
+            band[:] = empty
         t.draw(scratch)
-        buf = _np().asarray(scratch.buffer_rgba())
         crop = buf[h - y1:h - y0, x0:x1]
         pixels = crop.copy()
-        crop[:] = 0
+        crop[:] = empty
         # a band around the box must be untouched; else the label drew wider than its
         # box (a wide halo?) and is drawn as it is
-        band = buf[max(h - y1 - RING, 0):h - y0 + RING, max(x0 - RING, 0):x1 + RING]
-        if band[..., 3].any():
+        clean = bool((band == empty).all())
+        band[:] = 0
+        if not clean:
             buf[:] = 0
             return None
         if x0 == 0 or y0 == 0 or x1 == int(scratch.width) or y1 == h:
@@ -179,11 +208,11 @@ def _np():
 
 
 def _spritable(t) -> bool:
-    """An unrotated label with the same pixels wherever it is the same: a province label
+    """A label with the same pixels wherever it is the same: a province or lake label
     with its halo, or a leader label (an annotation with its box and line)."""
     from matplotlib.text import Annotation, Text
 
-    if type(t) not in (Text, Annotation) or not t.get_visible() or t.get_rotation() != 0:
+    if type(t) not in (Text, Annotation) or not t.get_visible():
         return False
     if t.get_wrap() or t.get_usetex() or not t.get_text():
         return False
@@ -214,6 +243,44 @@ def _in_data_coords(t) -> bool:
     if type(t) is Annotation:
         return t.xycoords == "data" and t.anncoords == "data"
     return t.get_transform() is t.axes.transData
+
+
+def _overlapped(leg, box, renderer, drawn: list) -> bool:
+    """Whether anything else of the figure is drawn within a sprite's margin of ``box``:
+    the figure's own artists, its axes, and ``drawn`` (callables: where the axes' texts go)."""
+    from matplotlib.transforms import Bbox
+
+    pad = SPRITE_PAD + RING
+    area = Bbox.from_extents(box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
+    fig = leg.figure
+    others = [a for a in (*fig.texts, *fig.artists, *fig.legends, *fig.patches, *fig.lines)
+              if a is not leg and a.get_visible()]
+    axes = [a for ax in fig.axes if ax.get_visible() for a in (ax, *ax.child_axes)]
+    boxes = [a.get_window_extent(renderer) for a in others] + [ax.bbox for ax in axes] + [
+        where() for where in drawn]
+    return any(b is not None and area.overlaps(b) for b in boxes)
+
+
+def _legend_key(leg) -> tuple | None:
+    """What a legend of patch swatches draws, its place included (the anchor and the
+    figure's size fix it); None for a legend with other handles."""
+    from matplotlib.patches import Rectangle
+
+    handles = getattr(leg, "legend_handles", None)
+    if handles is None or not all(type(h) is Rectangle for h in handles):
+        return None
+    texts = tuple((t.get_text(), t.get_fontproperties(), t.get_color(), t.get_alpha(),
+                   t.get_horizontalalignment(), t.get_verticalalignment())
+                  for t in [leg.get_title(), *leg.get_texts()])
+    swatches = tuple((h.get_facecolor(), h.get_edgecolor(), h.get_hatch(), h.get_linewidth(),
+                      h.get_linestyle(), h.get_alpha(), repr(getattr(h, "_hatch_color", None)),
+                      getattr(h, "_hatch_linewidth", None)) for h in handles)
+    frame = leg.get_frame()
+    layout = (leg._loc, tuple(leg.get_bbox_to_anchor().bounds), leg.get_frame_on(),
+              frame.get_facecolor(), frame.get_edgecolor(), leg.borderpad, leg.labelspacing,
+              leg.handlelength, leg.handleheight, leg.handletextpad, leg.borderaxespad,
+              leg.columnspacing, getattr(leg, "_ncols", None), getattr(leg, "_alignment", None))
+    return texts, swatches, layout
 
 
 def _annotation_key(t) -> tuple:
@@ -260,7 +327,15 @@ def _sprite_artist():
             self.set_clip_box(like.get_clip_box())
             self.set_clip_path(like.get_clip_path())
 
+        def extent(self):
+            from matplotlib.transforms import Bbox
+
+            h, w = self._pixels.shape[:2]
+            return Bbox.from_bounds(self._x0, self._y0, w, h)
+
         def draw(self, renderer) -> None:
+            if not self.get_visible():
+                return
             gc = renderer.new_gc()
             self._set_gc_clip(gc)
             renderer.draw_image(gc, self._x0, self._y0, self._pixels[::-1])

@@ -24,8 +24,9 @@ def _savefig(fig) -> np.ndarray:
         return np.asarray(im.convert("RGB")).astype(int)
 
 
+# gap maps share their legend (one ramp): the second one pastes the first one's legend
 JOBS = [MapJob("coverage"), MapJob("coverage", 3), MapJob("coverage", 4), MapJob("gap", 4),
-        MapJob("gap")]
+        MapJob("gap", 5), MapJob("gap")]
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +62,20 @@ def test_labels_are_pasted_not_redrawn_on_later_maps():
     assert 0 < drawn_once <= 2 * 25              # one per province and label colour, not per panel
     raster(plot_groups(result, "coverage"))
     assert sum(v is not None for v in raster._sprites.values()) == drawn_once
+
+
+def test_a_legend_over_other_drawing_is_drawn_in_place():
+    """A legend is pasted from a sprite drawn on white only where nothing else is drawn
+    under it; here a text runs under the legend, so it is drawn as matplotlib draws it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    fig = Figure(figsize=(3, 2))
+    FigureCanvasAgg(fig)
+    fig.text(0.1, 0.5, "a long text under the legend " * 3, fontsize=8)
+    fig.legend(handles=[Patch(facecolor="#1f78b4", label="class")], loc="center")
+    raster = Rasteriser(DPI)
+    pixels = raster(fig)
+    assert [v for k, v in raster._placed.items() if k[0] == "legend"] == [None]
+    assert np.abs(pixels[..., :3].astype(int) - _savefig(fig)).max() <= 2
