@@ -43,10 +43,27 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1 and cpus() >= 2
 
 
-#: Time the small multiples and the report take, in maps of one group, while both
-#: processes draw (the forum data on two CPUs: a group's map 0.085 s, the small
-#: multiples 0.3 s, the report 0.24 s).
-MULTIPLES_COST, REPORT_COST = 3, 3
+#: Time the small multiples, the report and a process's first map of a kind of figure
+#: (laying it out, its first labels) take, in group maps, while both processes draw
+#: (the forum data on two CPUs: a group's map 0.073 s, the small multiples 0.26 s, the
+#: report 0.27 s, a first map 0.3 s more).
+MULTIPLES_COST, REPORT_COST, FIRST_COST = 3.5, 3.5, 4.0
+
+
+def _share(singles: int, multiples: int) -> int:
+    """How many group maps this process takes (after the small multiples and the
+    report) so that both processes finish together; the child takes the rest.
+
+    Examples
+    --------
+    >>> _share(12, 2), _share(24, 4)
+    (0, 1)
+    """
+    def finish(share: int) -> float:
+        here = (FIRST_COST + MULTIPLES_COST * multiples + REPORT_COST
+                + (FIRST_COST + share if share else 0))
+        return max(here, FIRST_COST + singles - share)
+    return min(range(singles + 1), key=finish)
 
 
 def draw_maps(result: "CoverageResult", folder: Path, formats: Sequence[str],
@@ -72,8 +89,7 @@ def draw_maps(result: "CoverageResult", folder: Path, formats: Sequence[str],
     jobs = map_jobs(metrics)
     multiples = [j for j in jobs if j.group_id is None]
     singles = [j for j in jobs if j.group_id is not None]
-    # group maps this process takes so that both processes do the same work
-    share = max(0, (len(singles) - MULTIPLES_COST * len(multiples) - REPORT_COST) // 2)
+    share = _share(len(singles), len(multiples))
     if not _can_fork() or len(singles) - share < 2:
         _write(result, folder, formats, jobs)
         then()
