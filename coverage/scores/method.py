@@ -15,7 +15,7 @@ from coverage.errors import RecordsError
 from coverage.settings import SCORE_DECIMALS
 from coverage.scores.inputs import ScoreInputs
 from coverage.scores.tables import BOUND_COLUMNS
-from coverage.taxonomy import GROUPS, groups_table, services_table
+from coverage.taxonomy import GROUPS, services_table
 
 #: Values equal to this many decimals are ties (planning's greedy steps).
 RANK_DECIMALS = 12
@@ -118,43 +118,56 @@ def _compute(served: pd.DataFrame, institutions: np.ndarray, prov: pd.DataFrame,
         "institutions_local": names[0],
         "institutions_nationwide": names[1],
     })
-    by_group = by_service.assign(_nat_only=~by_service["local"] & by_service["nationwide"]
-                                 ).groupby(["province_code", "group_id"], sort=True).agg(
-        coverage=("level", "mean"), services_local=("local", "sum"),
-        services_nationwide_only=("_nat_only", "sum"),
-        services_total=("level", "size")).reset_index()
-    by_group["records"] = records_g
-    by_group["providers_local"] = local_g
-    by_group["providers_nationwide"] = nat_only_g
-    # no data is not zero: a group nobody offers anywhere (no local, no nationwide claim)
-    offered_g = (by_service["local"] | by_service["nationwide"]).groupby(
-        by_service["group_id"]).any()
-    offered = by_group["group_id"].map(offered_g).astype(bool)
-    by_group["coverage"] = by_group["coverage"].where(offered)
-    gt = groups_table()[["group_id", "group"]]
-    by_group = by_group.merge(gt, on="group_id", how="left")
-    all_rows = by_group.groupby("province_code", sort=True).agg(
-        coverage=("coverage", "mean"), services_local=("services_local", "sum"),
-        services_nationwide_only=("services_nationwide_only", "sum"),
-        services_total=("services_total", "sum")).reset_index()
-    all_rows["group_id"], all_rows["group"] = 0, ALL_GROUPS
-    all_rows["records"] = records_a
-    all_rows["providers_local"] = local_a
-    all_rows["providers_nationwide"] = nat_only_a
-    by_province = pd.concat([all_rows, by_group], ignore_index=True)
-    by_province = by_province.merge(prov.rename(columns={"code": "province_code",
-                                                         "name": "province"}),
-                                    on="province_code", how="left")
-    by_province = by_province.sort_values(["province_code", "group_id"],
-                                          kind="mergesort").reset_index(drop=True)
-    for col in ("records", "providers_local", "providers_nationwide"):
-        by_province[col] = by_province[col].astype("Int64")
-    by_province["providers"] = by_province["providers_local"] + \
-        by_province["providers_nationwide"]
-    for col in ("services_local", "services_nationwide_only", "services_total"):
-        by_province[col] = by_province[col].astype(int)
-    by_province["group_id"] = by_province["group_id"].astype(int)
+    by_province = _by_province(prov, s_group, n_g, local_s > 0, has_nat, w,
+                               (records_a, local_a, nat_only_a),
+                               (records_g, local_g, nat_only_g))
     return by_service, by_province
+
+
+def _by_province(prov: pd.DataFrame, s_group: np.ndarray, n_g: int, local: np.ndarray,
+                 nationwide: np.ndarray, w: float, counts_a: tuple,
+                 counts_g: tuple) -> pd.DataFrame:
+    """Per province, the all-groups row (group 0) then one row per group: coverage (the
+    mean level of the group's service types; empty for a group nobody offers anywhere;
+    for group 0 the mean over the groups with data), service-type counts and the
+    record and provider counts given per province (``counts_a``) and per province and
+    group (``counts_g``), in province then group order."""
+    n_p, n_s = len(prov), len(s_group)
+    member = np.zeros((n_s, n_g))
+    member[np.arange(n_s), s_group] = 1.0       # service type -> its group
+    per_group = member.sum(axis=0)
+    grid = lambda v: v.reshape(n_p, n_s) @ member  # noqa: E731  (sums per province x group)
+    n_local = grid(local.astype(float))
+    n_nat_only = grid((~local & nationwide).astype(float))
+    offered = (n_local + grid(nationwide.astype(float))).sum(axis=0) > 0
+    # levels are 0, w or 1: a group's mean from its counts (the same as summing them)
+    coverage = np.where(offered, (n_local + w * n_nat_only) / per_group, np.nan)
+    with np.errstate(invalid="ignore"):
+        mean_all = np.nanmean(np.where(offered, coverage, np.nan), axis=1) \
+            if offered.any() else np.full(n_p, np.nan)
+    rows = n_g + 1
+    table = {
+        "province_code": np.repeat(prov["code"].to_numpy(), rows),
+        "coverage": np.column_stack([mean_all, coverage]).ravel(),
+        "services_local": np.column_stack([n_local.sum(axis=1), n_local]).ravel(),
+        "services_nationwide_only": np.column_stack([n_nat_only.sum(axis=1), n_nat_only]).ravel(),
+        "services_total": np.tile(np.r_[n_s, per_group], n_p),
+        "group_id": np.tile(np.arange(rows), n_p),
+        "group": np.tile(np.array([ALL_GROUPS, *(g.name for g in GROUPS)], dtype=object), n_p),
+    }
+    for col, a, g in zip(("records", "providers_local", "providers_nationwide"),
+                         counts_a, counts_g):
+        table[col] = pd.array(np.column_stack([a, np.asarray(g).reshape(n_p, n_g)]).ravel(),
+                              dtype="Int64")
+    table["province"] = np.repeat(prov["name"].to_numpy(), rows)
+    out = pd.DataFrame(table)
+    for col in ("services_local", "services_nationwide_only", "services_total"):
+        out[col] = out[col].astype(int)
+    out["province_code"] = out["province_code"].astype(prov["code"].dtype)
+    out["province"] = out["province"].astype(prov["name"].dtype)
+    out["group"] = out["group"].astype("str")
+    out["providers"] = out["providers_local"] + out["providers_nationwide"]
+    return out
 
 
 def _overlap(lpairs, n_inst, key_to_target, tpairs, size):
