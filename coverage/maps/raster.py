@@ -3,10 +3,12 @@
 :class:`Rasteriser` draws figures with Agg at one dpi. It keeps one renderer per pixel size
 (text measured on one map is not measured again on the next), draws the figure texts that
 many maps share (:data:`STATIC_TEXT`: subtitle, caption, province key) once into a saved
-background, and draws each haloed province label and each leader label once per place and colour into a
-small sprite that later maps paste where the label goes (within 2 of 255 levels of drawing it
-in place: the same blending, rounded once more). The figures themselves are not changed,
-so SVG and PDF output keep their text as text.
+background, and draws each haloed label (provinces, the lake) and each leader label once per
+place and colour into a small transparent sprite that later maps, and other panels with the
+same pixel phase, paste where the label goes (within 2 of 255 levels of drawing it in place:
+the same blending, rounded once more). A figure legend of swatches is drawn once per content
+on white and pasted whole, only where nothing else of the figure is drawn. The figures
+themselves are not changed, so SVG and PDF output keep their text as text.
 """
 from __future__ import annotations
 
