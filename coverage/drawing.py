@@ -43,26 +43,30 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1 and cpus() >= 2
 
 
-#: Time the small multiples, the report and a process's first map of a kind of figure
-#: (laying it out, its first labels) take, in group maps, while both processes draw
-#: (the forum data on two CPUs: a group's map 0.073 s, the small multiples 0.26 s, the
-#: report 0.27 s, a first map 0.3 s more).
-MULTIPLES_COST, REPORT_COST, FIRST_COST = 3.5, 3.5, 4.0
+#: Seconds a group's map and the small multiples take per format while both processes
+#: draw, the report, and a process's first map of a kind of figure (laying it out, its
+#: first labels): measured on the forum data on two CPUs.
+MAP_COST: dict[str, tuple[float, float]] = {"png": (0.073, 0.26), "svg": (0.056, 0.20),
+                                            "pdf": (0.26, 0.53)}
+REPORT_COST, FIRST_COST = 0.27, 0.3
 
 
-def _share(singles: int, multiples: int) -> int:
+def _share(singles: int, multiples: int, formats: Sequence[str] = ("png",)) -> int:
     """How many group maps this process takes (after the small multiples and the
     report) so that both processes finish together; the child takes the rest.
 
     Examples
     --------
-    >>> _share(12, 2), _share(24, 4)
-    (0, 1)
+    >>> _share(12, 2), _share(24, 4), _share(12, 2, ("png", "svg", "pdf"))
+    (0, 1, 3)
     """
+    group = sum(MAP_COST[f][0] for f in formats)
+    six = sum(MAP_COST[f][1] for f in formats)
+
     def finish(share: int) -> float:
-        here = (FIRST_COST + MULTIPLES_COST * multiples + REPORT_COST
-                + (FIRST_COST + share if share else 0))
-        return max(here, FIRST_COST + singles - share)
+        here = (FIRST_COST + six * multiples + REPORT_COST
+                + (FIRST_COST + group * share if share else 0))
+        return max(here, FIRST_COST + group * (singles - share))
     return min(range(singles + 1), key=finish)
 
 
@@ -89,7 +93,7 @@ def draw_maps(result: "CoverageResult", folder: Path, formats: Sequence[str],
     jobs = map_jobs(metrics)
     multiples = [j for j in jobs if j.group_id is None]
     singles = [j for j in jobs if j.group_id is not None]
-    share = _share(len(singles), len(multiples))
+    share = _share(len(singles), len(multiples), formats)
     if not _can_fork() or len(singles) - share < 2:
         _write(result, folder, formats, jobs)
         then()
