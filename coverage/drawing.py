@@ -1,11 +1,11 @@
 """``kh-coverage run`` draws its maps in two processes when it may use two CPUs.
 
-A forked child draws some of the group maps while this process draws the rest and
-writes the report; the files are the same bytes as one process writes. Only the command does this:
-:func:`coverage.maps.save_maps` never starts a process (a library function that forks
-from a Jupyter kernel with threads can deadlock). The child ignores Ctrl-C (the command
-decides), dies at once on SIGTERM, and is stopped and waited for whenever this process
-leaves early, so no map is written after the command has cleaned up.
+A forked child draws the group maps while this process draws the small multiples and
+writes the report; the files are the same bytes as one process writes. Only the command
+does this: :func:`coverage.maps.save_maps` never starts a process (a library function
+that forks from a Jupyter kernel with threads can deadlock). The child ignores Ctrl-C (the
+command decides), dies at once on SIGTERM, and is stopped and waited for whenever this
+process leaves early, so no map is written after the command has cleaned up.
 
 Examples
 --------
@@ -151,10 +151,11 @@ def _with_child(here: Callable[[], object], there: Callable[[], object],
         try:
             failure = receive.recv()
         except EOFError:  # the child died without a word (killed)
-            child.join()
+            failure = None
+        child.join()
+        if failure is None and child.exitcode:
             failure = RuntimeError(f"the process drawing {what} stopped "
                                    f"(exit code {child.exitcode})")
-        child.join()
         return failure
     finally:
         if child.is_alive():

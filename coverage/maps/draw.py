@@ -192,7 +192,7 @@ def _key_text(t: "gpd.GeoDataFrame") -> str:
     return "\n".join(f"{s}  {n}" for s, n in zip(t["short"], t["name"]))
 
 
-def _new_figure(figsize: tuple[float, float]) -> "Figure":
+def new_figure(figsize: tuple[float, float]) -> "Figure":
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -234,7 +234,7 @@ class GroupCanvas:
     """
 
     def __init__(self, inset: bool = True, key: bool = True) -> None:
-        self.fig = _new_figure((8.0, 6.3))
+        self.fig = new_figure((8.0, 6.3))
         self.ax = self.fig.add_axes((0.0, 0.115, 0.76, 0.74))
         self.ax.set_anchor("NW")
         self.inset = _inset_axes(self.ax, 6) if inset else None

@@ -6,6 +6,7 @@ import struct
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -119,19 +120,14 @@ class MapWriter:
 
     Each kind of figure (a group's map, the small multiples) is laid out once and drawn
     again for every map; one :class:`~coverage.maps.raster.Rasteriser` keeps renderers,
-    backgrounds and label sprites from map to map; and PNG files are compressed on a thread beside the drawing
-    of the next map (zlib releases the GIL). Use it as a context manager: on leaving,
+    backgrounds and label sprites from map to map; and PNG files are compressed on a
+    thread beside the drawing of the next map (zlib releases the GIL). Use it as a context manager: on leaving,
     every file is complete (or the first failed write is raised).
 
     Parameters
     ----------
-    result : CoverageResult
-    out_dir : str or Path
-        Created if needed.
-    formats : sequence of {"png", "svg", "pdf"}
-    dpi : int
-        Raster resolution (at least 200 for print).
-    frame : {"2010", "2013"}, optional
+    result, out_dir, formats, dpi, frame
+        As for :func:`save_maps`.
 
     Examples
     --------
@@ -155,9 +151,16 @@ class MapWriter:
         self.dpi, self.frame = dpi, frame
         self.out.mkdir(parents=True, exist_ok=True)
         self._raster = Rasteriser(dpi)
-        self._single, self._multiples = GroupCanvas(), GroupsCanvas()  # laid out once
         self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kh-coverage-png")
         self._pending: list["Future"] = []
+
+    @cached_property
+    def _single(self) -> GroupCanvas:  # each laid out once, when first needed
+        return GroupCanvas()
+
+    @cached_property
+    def _multiples(self) -> GroupsCanvas:
+        return GroupsCanvas()
 
     def write(self, job: MapJob) -> list[Path]:
         """Draw one map and write it in every format; the files written."""

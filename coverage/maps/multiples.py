@@ -10,7 +10,7 @@ import pandas as pd
 from coverage.maps.classes import METRICS, Classes, classify, metric_info
 from coverage.maps.colours import (EDGE_COLOUR, HATCH_COLOUR, MISSING_COLOUR, MISSING_HATCH,
                                    SUPPRESSED_COLOUR, SUPPRESSED_HATCH, gap_ramp, group_ramp)
-from coverage.maps.draw import USER_TEXT, _new_figure, caption, clear, draw_map
+from coverage.maps.draw import USER_TEXT, new_figure, caption, clear, draw_map
 from coverage.maps.table import map_table, subtitle, values
 from coverage.scores import CoverageResult
 from coverage.taxonomy import GROUPS
@@ -37,7 +37,7 @@ class GroupsCanvas:
     """
 
     def __init__(self) -> None:
-        self.fig = _new_figure((8.0, 7.2))
+        self.fig = new_figure((8.0, 7.2))
         self.panels: list[Axes] = []
         for i, g in enumerate(GROUPS):
             r, c = divmod(i, 3)
