@@ -66,8 +66,8 @@ def _area_table(texts: pd.Index, frame: str, spread: bool) -> tuple[pd.DataFrame
                                               "method", "fragment"])
     placed_df = placed_df.sort_values(["_k", "province_code", "basis", "district_code"],
                                       kind="stable")
-    placed_df["_code"] = placed_df["province_code"].astype(int)
-    placed_df["_basis"] = placed_df["basis"].map(BASIS_RANK).astype(int)
+    placed_df["_code"] = placed_df["province_code"].astype(np.int8)  # two-digit codes
+    placed_df["_basis"] = placed_df["basis"].map(BASIS_RANK).astype(np.int8)
     for col in CATEGORICAL:  # a few distinct values repeated millions of times: 1-2 byte codes
         placed_df[col] = placed_df[col].astype("category")
     unplaced_df = pd.DataFrame(unplaced, columns=["_k", "fragment", "reason"])
@@ -116,9 +116,10 @@ def _rows(codes: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     counts = np.append(counts, 0)  # code -1: missing area text
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     per_record = counts[codes]
-    rec = np.repeat(np.arange(len(codes)), per_record)
+    rec = np.repeat(np.arange(len(codes)), per_record)  # int64 (intp): takes use it as is
     first_out = np.concatenate([[0], np.cumsum(per_record)[:-1]])
-    row = np.repeat(starts[codes] - first_out, per_record) + np.arange(per_record.sum())
+    row = np.repeat(starts[codes] - first_out, per_record)
+    row += np.arange(len(row))
     return rec, row
 
 
@@ -148,12 +149,14 @@ def _assemble(base: pd.DataFrame, text: pd.DataFrame, sites: pd.DataFrame | None
               names: pd.Series) -> pd.DataFrame:
     """The served table, built once: text rows (``_order`` + placed columns) and site rows
     merged in record order, then province code, then basis."""
-    parts = [text] if sites is None else [text, sites]
-    rec = np.concatenate([p["_order"].to_numpy(np.int64) for p in parts])
-    key = rec * 128 + np.concatenate([p["_code"].to_numpy(np.int64) * 4
-                                      + p["_basis"].to_numpy(np.int64) for p in parts])
-    order = np.argsort(key, kind="stable") if (np.diff(key) < 0).any() else None
-    pick = rec if order is None else rec[order]
+    if sites is None:  # text rows are built in record, province, basis order
+        order, pick = None, text["_order"].to_numpy()
+    else:
+        rec = np.concatenate([text["_order"].to_numpy(np.int64), sites["_order"].to_numpy(np.int64)])
+        key = rec * 128 + np.concatenate([p["_code"].to_numpy(np.int64) * 4
+                                          + p["_basis"].to_numpy(np.int64) for p in (text, sites)])
+        order = np.argsort(key, kind="stable")
+        pick = rec[order]
     # column by column, in their final order: one take per column, no frame-wide copies
     cols = {c: base[c].array.take(pick)
             for c in ("record_id", "group_id", "service_id", "institution")}
@@ -178,16 +181,12 @@ def _in_order(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def _label_of(code: str) -> str:
-    return province_label(code)
-
-
 def _labels_per_record(rows: pd.DataFrame) -> pd.Series:
     """Per ``_order``: its distinct province labels in order of appearance, comma-joined."""
     pairs = pd.DataFrame({"_order": rows["_order"].to_numpy(),
                           "code": rows["province_code"].astype(str).to_numpy()}).drop_duplicates()
     pairs = pairs.sort_values("_order", kind="stable")
-    labels = pairs["code"].map({c: _label_of(c) for c in pairs["code"].unique()}).tolist()
+    labels = pairs["code"].map({c: province_label(c) for c in pairs["code"].unique()}).tolist()
     order = pairs["_order"].to_numpy()
     starts = np.flatnonzero(np.r_[True, order[1:] != order[:-1]]) if len(order) else np.array([], int)
     ends = np.r_[starts[1:], len(order)]
@@ -217,7 +216,7 @@ def _text_against_site(text: pd.DataFrame, sites: pd.DataFrame,
     drop = named & ~agrees[order]  # named rows of records none of whose provinces has the site
     rows = text[drop]
     said = _labels_per_record(rows)
-    lies = site_code.reindex(said.index).map(_label_of)
+    lies = site_code.reindex(said.index).map(province_label)
     first = rows.drop_duplicates("_order").set_index("_order")
     ids = first_site.set_index("_order")["record_id"]
     conflicts = pd.DataFrame({
@@ -303,7 +302,8 @@ def resolve_records(records: RecordsSheet | pd.DataFrame, frame: str | None = No
     placed, unplaced = _area_table(texts, frame, spread)
     rec, row = _rows(codes, placed["_k"].to_numpy(dtype=np.int64))
     text = pd.DataFrame({"_order": rec, **{c: placed[c].array.take(row)
-                                           for c in (*CATEGORICAL, "_code", "_basis")}})
+                                           for c in (*CATEGORICAL, "_code", "_basis")}},
+                        copy=False)
     unresolved = _expand(base[["_order", "record_id"]], codes, unplaced)
     blank = np.append(texts.str.strip() == "", True)  # code -1 (missing) is blank too
     has_area = ~blank[codes]
