@@ -49,6 +49,12 @@ def _place_choices() -> tuple[list[str], list[str], list[int], int]:
     return names, list(latin_["name"]), lens, max(lens)
 
 
+@cache
+def _choice_names() -> list[str]:
+    """The keys of :func:`fuzzy_choices`, in order."""
+    return list(fuzzy_choices())
+
+
 @lru_cache(maxsize=1024)
 def _by_distance(anchor: str) -> tuple[list[int], list[int]]:
     """The place choices by Indel distance from a province spelling: (distances, indices),
@@ -77,7 +83,7 @@ def _candidates(query: str, anchor: str, score: float) -> list[int]:
     hi = math.floor(len(query) * (1 + slack) / (1 - slack) + 1e-9) if slack < 1 else 10 ** 6
     bound = Indel.distance(query, anchor) + slack * (len(query) + min(hi, longest)) + 1
     dist, order = _by_distance(anchor)
-    return sorted(i for i in order[:bisect_right(dist, bound)] if lo <= lens[i] <= hi)
+    return sorted([i for i in order[:bisect_right(dist, bound)] if lo <= lens[i] <= hi])
 
 
 def _place_rival(query: str, anchor: str, code: str, score: float) -> str | None:
@@ -85,6 +91,8 @@ def _place_rival(query: str, anchor: str, code: str, score: float) -> str | None
     fuzz, process, _ = _rapidfuzz()
     names, official, *_ = _place_choices()
     keep = _candidates(query, anchor, score)
+    if not keep:
+        return None
     best = process.extractOne(query, [names[i] for i in keep], scorer=fuzz.ratio,
                               score_cutoff=score)
     if best is None:
@@ -115,7 +123,7 @@ def fuzzy_province(text: str) -> tuple[str, float] | str | None:
     fuzz, process, _ = _rapidfuzz()
 
     choices = fuzzy_choices()
-    names = list(choices)
+    names = _choice_names()
     query = spaced(text)
     hits = process.extract(query, names, scorer=fuzz.ratio, limit=None,
                            score_cutoff=FUZZY_CUTOFF - FUZZY_MARGIN)

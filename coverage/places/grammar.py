@@ -37,6 +37,9 @@ VAGUE: Final = re.compile(
     re.IGNORECASE)
 SEP: Final = re.compile(r"[,;:/&+|\n\u17D4\u17D5\u3001]|\s-+\s*|^\s*-+|\s*-+\s+|\s-+$|"
                         r"\b(?:and|or|as well as|plus)\b|និង|\.(?=\s|$)", re.IGNORECASE)
+#: Every match of SEP in ASCII text holds one of these characters or (lower-cased) words.
+_SEP_CHARS: Final = frozenset(",;:/&+|\n-.")
+_SEP_WORDS: Final = ("and", "or", "plus", "as well as")
 PAREN: Final = re.compile(r"\(([^()]*)\)?")
 PLACEHOLDER: Final = re.compile(r"\x00(\d+)\x00")
 #: Every match of COUNT, NATIONWIDE and VAGUE holds one of these (same flags): a text
@@ -68,6 +71,9 @@ def number(text: str) -> int:
 
 def fragments(text: str) -> list[str]:
     """The non-empty pieces of a list, split at separators."""
+    if text.isascii() and _SEP_CHARS.isdisjoint(text) and not any(
+            map(text.lower().__contains__, _SEP_WORDS)):  # one piece: no need for SEP
+        return [text.strip()] if text.strip() else []
     return [f.strip() for f in SEP.split(text) if f and f.strip()]
 
 

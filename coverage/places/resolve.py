@@ -22,7 +22,7 @@ from coverage.places.fuzzy import fuzzy_province
 from coverage.places.names import (exact_keys, name_keys, province_label, province_name,
                                    provinces, to_frame)
 from coverage.places.result import Match, Resolution, Unplaced
-from coverage.places.tables import PlaceHit, place_hit, variant_hit
+from coverage.places.tables import PlaceHit, exact_place, variant_hit
 from coverage.places.text import KHMER, key, plain_key
 from coverage.settings import CURRENT_FRAME, FUZZY_MIN_LETTERS, check_frame
 
@@ -72,7 +72,7 @@ def _find(piece: str) -> Match | tuple[PlaceHit, bool] | None:
         if method == "exact" and plain_key(piece) not in exact_keys():
             method = "alias"
         return Match(piece, code, method)
-    hit, near = place_hit(piece), variant_hit(piece)
+    hit, near = exact_place(k), variant_hit(piece)
     if hit is not None and not (near and set(near.codes) > set(hit.codes)):
         return hit, False
     # a variant spelling of names in other provinces ("Samrong": Samraong) competes with it
@@ -154,7 +154,7 @@ def _resolve_list(text: str, parens: list[str], work: _Work) -> list[Item]:
     """Resolve a separator-delimited list, handling (parenthesised) qualifiers."""
     out: list[Item] = []
     for frag in g.fragments(text):
-        refs = [int(n) for n in g.PLACEHOLDER.findall(frag)]
+        refs = [int(n) for n in g.PLACEHOLDER.findall(frag)] if parens else []
         # fresh references: settling this text may qualify them
         own = [_PlaceRef(m.fragment, m.hit, m.variant) if isinstance(m, _PlaceRef) else m
                for m in _read_fragment(g.PLACEHOLDER.sub(" ", frag) if refs else frag, not refs)]

@@ -32,8 +32,8 @@ from coverage.settings import PLACE_MIN_LETTERS
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MEF_FILES", "INDEX_FILE", "PlaceHit", "places", "place_hit", "variant_hit",
-           "build_index", "layer_district"]
+__all__ = ["MEF_FILES", "INDEX_FILE", "PlaceHit", "places", "place_hit", "exact_place",
+           "variant_hit", "build_index", "layer_district"]
 
 MEF_FILES: Final = {"district": "mef/CambodiaDistrictList2025.csv",
                     "commune": "mef/CambodiaCommuneList2025.csv"}
@@ -262,7 +262,11 @@ def place_hit(text: str) -> PlaceHit | None:
     >>> place_hit("Samraong").code is None
     True
     """
-    k = key(text)
+    return exact_place(key(text))
+
+
+def exact_place(k: str) -> PlaceHit | None:
+    """:func:`place_hit` of a text whose matching key (:func:`key`) is ``k``."""
     found = _lookup("exact", k)
     if found is None and not k.isascii():  # an ASCII key has no Khmer prefix to strip
         stripped = _strip_khmer_admin(k)
@@ -279,7 +283,7 @@ def variant_hit(text: str) -> PlaceHit | None:
     ('03', 'សូទ្រនិគម')
     """
     k = variant_key(text)
-    if KHMER.search(text):
+    if not text.isascii() and KHMER.search(text):
         k = _strip_khmer_admin(k)
     return _lookup("variant", k)
 

@@ -36,7 +36,7 @@ _KAMPONG: Final = re.compile(r"\b(?:kg|kpg)(?![a-z0-9])\.?|\bkompong|\bkampong")
 #: What :func:`plain_key` drops from ASCII text (``str.isalnum`` is ``[0-9A-Za-z]`` there).
 _NOT_ALNUM: Final = re.compile(r"[^0-9A-Za-z]+")
 #: What :func:`spaced` turns into a space.
-_NOT_LATIN: Final = re.compile(r"[^0-9a-z]+")
+_LATIN_WORD: Final = re.compile(r"[0-9a-z]+")
 _LIGATURES: Final = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"}
 
 #: Invisible characters typed into Khmer text (zero-width space/joiners, soft hyphen, BOM).
@@ -226,8 +226,12 @@ def spaced(text: str) -> str:
     >>> spaced("Kg. Speu!")
     'kampong speu'
     """
+    return " ".join(_latin_words(text))
+
+
+def _latin_words(text: str) -> list[str]:
     s = latin(text)
-    return " ".join(_NOT_LATIN.sub(" ", _KAMPONG.sub("kampong", s) if "k" in s else s).split())
+    return _LATIN_WORD.findall(_KAMPONG.sub("kampong", s) if "k" in s else s)
 
 
 def variant_key(text: str) -> str:
@@ -240,9 +244,9 @@ def variant_key(text: str) -> str:
     >>> variant_key("សូទ្រនីគម") == variant_key("សូទ្រនិគម")
     True
     """
-    if is_khmer(text):
+    if not text.isascii() and is_khmer(text):
         s = key(text)
         for long, short in KHMER_VARIANTS:
             s = s.replace(long, short)
         return s
-    return "".join(_fold_word(w) for w in spaced(text).split())
+    return "".join(map(_fold_word, _latin_words(text)))

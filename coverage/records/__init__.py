@@ -19,7 +19,8 @@ Examples
 14
 """
 from coverage.records.forum import example_records, forum_findings, load_forum_records, template_table
-from coverage.records.resolve import resolve_records, review_table
+from coverage.records.resolve import resolve_records
+from coverage.records.review import review_table
 from coverage.records.schema import RecordsSheet
 from coverage.records.sheets import read_records
 

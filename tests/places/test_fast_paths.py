@@ -1,8 +1,10 @@
 """The fast paths of place text give what the rules they shortcut give (issue 16).
 
-``variant_key`` folds ``LATIN_VARIANTS`` word by word, ``key`` has an ASCII path, and the
-fuzzy guard compares a query only with the place names that can reach its score; each is
-checked here against the plain rule on the place names and on seeded misspellings of them.
+``variant_key`` folds ``LATIN_VARIANTS`` word by word, ``key`` has an ASCII path,
+``spaced`` finds the Latin words instead of blanking everything else, ``fragments`` skips
+the separator pattern when no separator can be in the text, and the fuzzy guard compares
+a query only with the place names that can reach its score; each is checked here against
+the plain rule on the place names and on seeded misspellings of them.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import re
 import pytest
 from rapidfuzz import fuzz, process
 
-from coverage.places import fuzzy, places
+from coverage.places import fuzzy, grammar, places
 from coverage.places.names import fuzzy_choices
 from coverage.places.text import LATIN_VARIANTS, key, latin, plain_key, spaced, variant_key
 
@@ -70,6 +72,28 @@ def test_ascii_key_is_the_general_key(texts):
     assert [key(t) for t in ascii_texts] == [_key_by_rules(t) for t in ascii_texts]
     assert [plain_key(t) for t in ascii_texts] == ["".join(c for c in t.lower() if c.isalnum())
                                                    for t in ascii_texts]
+
+
+def test_spaced_is_the_blank_and_split_rule(texts):
+    def by_rule(text):
+        s = _kampong(latin(text))
+        return " ".join(re.sub(r"[^0-9a-z]+", " ", s).split())
+
+    odd = ["Kg.Cham/Takeo", "ក្រុងតាកែវ Takeo", "B. Meanchey\t(BMC)", "  ", "12 provinces"]
+    assert [spaced(t) for t in texts + odd] == [by_rule(t) for t in texts + odd]
+
+
+def test_fragments_without_a_separator_are_what_the_pattern_gives(texts):
+    """Seeded texts built from separators, near-separators and names: the shortcut
+    (no separator character or word in the text) never changes the pieces."""
+    rng = random.Random(16)
+    parts = [",", ";", ":", "/", "&", "+", "|", "\n", "-", " - ", ".", ". ", " and ", "AND",
+             " or ", "Oral", " plus ", " as well as ", "Andong", "Koh Kong", "Takeo", " ",
+             "និង", "ស្រុក"]
+    made = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 6))) for _ in range(20000)]
+    for text in texts + made:
+        assert grammar.fragments(text) == [f.strip() for f in grammar.SEP.split(text)
+                                           if f and f.strip()], text
 
 
 def _rival_by_all_names(query: str, score: float):

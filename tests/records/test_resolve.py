@@ -1,7 +1,11 @@
-"""Text against site, and sites in the lake, in ``resolve_records`` (hand-made records)."""
+"""Text against site, and sites in the lake, in ``resolve_records``, and the review table
+that shows them (hand-made records)."""
 from __future__ import annotations
 
+import gc
+
 import pandas as pd
+import pytest
 
 from coverage.records import resolve_records, review_table
 
@@ -61,3 +65,27 @@ def test_review_never_shows_placed_what_run_does_not_serve():
     kandal = review[(review["area_text"] == "Kandal") & (review["method"] == "exact")]
     assert kandal["records"].tolist() == [1]                              # b only
     assert review["status"].tolist().count("conflict") == 2
+
+
+def test_the_collector_is_left_as_it_was(monkeypatch):
+    """resolve_records pauses the cyclic garbage collector while it resolves texts and
+    restores it, on or off, also when resolving fails."""
+    import coverage.records.resolve as module
+
+    def fails(text, frame):
+        assert not gc.isenabled()  # paused while texts are resolved
+        raise RuntimeError("resolver failed")
+
+    try:
+        gc.disable()
+        resolve_records(RECORDS, "2013")
+        assert not gc.isenabled()
+        gc.enable()
+        resolve_records(RECORDS, "2013")
+        assert gc.isenabled()
+        monkeypatch.setattr(module, "resolve_place", fails)
+        with pytest.raises(RuntimeError, match="resolver failed"):
+            resolve_records(RECORDS, "2013")
+        assert gc.isenabled()
+    finally:
+        gc.enable()
