@@ -230,11 +230,10 @@ def _settle(items: list[Item], work: _Work) -> list[Match | Unplaced]:
     A name in two provinces is kept in the one the text also names; otherwise a name
     in several provinces is kept only where it is a district of exactly one of them.
     """
+    if not any(isinstance(m, _PlaceRef) for m in items):
+        return items
     named = {m.code for m in items if isinstance(m, Match) and m.method != "nationwide"}
-    out: list[Match | Unplaced] = []
-    for m in items:
-        out.append(_settle_one(m, named, work) if isinstance(m, _PlaceRef) else m)
-    return out
+    return [_settle_one(m, named, work) if isinstance(m, _PlaceRef) else m for m in items]
 
 
 def _settle_one(ref: _PlaceRef, named: set[str], work: _Work) -> Match | Unplaced:
@@ -272,6 +271,8 @@ def _hold_parens(text: str, parens: list[str]) -> str:
 
 def _check_counts(items: list, counts: list[tuple[int, str, int]], work: _Work) -> list:
     """Counts ("12 provinces: ...") against the provinces named after them."""
+    if not counts:
+        return items
     items = list(items)
     for c, (n, phrase, start) in enumerate(counts):
         end = counts[c + 1][2] if c + 1 < len(counts) else len(items)
