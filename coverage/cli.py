@@ -208,7 +208,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """``kh-coverage run``: score, map and report into ``--out``, atomically."""
     from coverage.drawing import draw_maps
     from coverage.maps.districts import save_district_maps
-    from coverage.outputs import atomic_dir, check_out, write_tables
+    from coverage.outputs import atomic_dir, check_out, table_builders, write_tables
     from coverage.report import write_report
     from coverage.scores import analyze
 
@@ -231,10 +231,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise
         raise UsageError(str(err)) from None
     step("scores")
+    tables = table_builders(result, records, keep_columns=args.keep_columns,
+                            record_level=args.record_level_tables)  # warns here, once
     with atomic_dir(out, cancelled=interrupted.is_set) as tmp:
-        write_tables(result, records, tmp, keep_columns=args.keep_columns,
-                     record_level=args.record_level_tables, hxl=args.hxl)
-        step("tables")
+        def write() -> None:  # in the second process, if there is one
+            write_tables(tables, tmp, hxl=args.hxl)
 
         def report() -> None:  # after the maps it embeds
             if result.by_district is not None:
@@ -242,8 +243,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                                    metrics=[m for m in metrics if m in ("coverage", "gap")])
             write_report(result, tmp / "report.html", title=args.title, maps_dir=tmp / "maps")
 
-        draw_maps(result, tmp / "maps", formats, metrics, then=report)
-        step("maps and report")
+        draw_maps(result, tmp / "maps", formats, metrics, then=report, before=write)
+        step("tables, maps and report")
         summary = _summary(result, records, tmp, out)
     print(summary)
     return 0

@@ -1,7 +1,8 @@
-"""``kh-coverage run`` draws its maps in two processes when it may use two CPUs.
+"""``kh-coverage run`` writes its tables and maps in two processes when it may use two CPUs.
 
-A forked child draws the group maps while this process draws the small multiples and
-writes the report; the files are the same bytes as one process writes. Only the command
+A forked child writes the tables and draws most group maps while this process draws the
+small multiples, writes the report and draws the rest; the files are the same bytes as
+one process writes. Only the command
 does this: :func:`coverage.maps.save_maps` never starts a process (a library function
 that forks from a Jupyter kernel with threads can deadlock). The child ignores Ctrl-C (the
 command decides), dies at once on SIGTERM, and is stopped and waited for whenever this
@@ -44,21 +45,26 @@ def _can_fork() -> bool:
 
 
 #: Seconds a group's map and the small multiples take per format while both processes
-#: draw, the report, and a process's first map of a kind of figure (laying it out, its
-#: first labels): measured on the forum data on two CPUs.
+#: draw, the report, a process's first map of a kind of figure (laying it out, its
+#: first labels), and the tables per served row: measured on the forum data and on a
+#: generated 100,000-row sheet (550,000 served rows) on two CPUs.
 MAP_COST: dict[str, tuple[float, float]] = {"png": (0.073, 0.26), "svg": (0.056, 0.20),
                                             "pdf": (0.26, 0.53)}
-REPORT_COST, FIRST_COST = 0.27, 0.3
+REPORT_COST, FIRST_COST, TABLE_COST = 0.27, 0.3, 1.7e-6
 
 
-def _share(singles: int, multiples: int, formats: Sequence[str] = ("png",)) -> int:
+def _share(singles: int, multiples: int, formats: Sequence[str] = ("png",),
+           served: int = 0) -> int:
     """How many group maps this process takes (after the small multiples and the
-    report) so that both processes finish together; the child takes the rest.
+    report) so that both processes finish together; the child writes the tables of
+    ``served`` rows and draws the rest.
 
     Examples
     --------
     >>> _share(12, 2), _share(24, 4), _share(12, 2, ("png", "svg", "pdf"))
     (0, 1, 3)
+    >>> _share(12, 2, served=550_000)  # a 100,000-row sheet's tables take ~0.9 s
+    5
     """
     group = sum(MAP_COST[f][0] for f in formats)
     six = sum(MAP_COST[f][1] for f in formats)
@@ -66,18 +72,20 @@ def _share(singles: int, multiples: int, formats: Sequence[str] = ("png",)) -> i
     def finish(share: int) -> float:
         here = (FIRST_COST + six * multiples + REPORT_COST
                 + (FIRST_COST + group * share if share else 0))
-        return max(here, FIRST_COST + group * (singles - share))
+        return max(here, TABLE_COST * served + FIRST_COST + group * (singles - share))
     return min(range(singles + 1), key=finish)
 
 
 def draw_maps(result: "CoverageResult", folder: Path, formats: Sequence[str],
-              metrics: Sequence[str], then: Callable[[], object]) -> None:
-    """Write the maps of ``metrics`` into ``folder`` and run ``then`` (the report, which
-    embeds the small multiples), in two processes when it can.
+              metrics: Sequence[str], then: Callable[[], object],
+              before: Callable[[], object] = lambda: None) -> None:
+    """Run ``before`` (the tables), write the maps of ``metrics`` into ``folder`` and run
+    ``then`` (the report, which embeds the small multiples), in two processes when it can.
 
     This process draws the small multiples, runs ``then`` and draws a share of the group
-    maps; a forked child draws the other group maps meanwhile, the shares chosen so that
-    both finish together. In one process: every map, then ``then``.
+    maps; a forked child meanwhile runs ``before`` and draws the other group maps, the
+    shares chosen so that both finish together. In one process: ``before``, every map,
+    then ``then``.
 
     Parameters
     ----------
@@ -87,14 +95,17 @@ def draw_maps(result: "CoverageResult", folder: Path, formats: Sequence[str],
         As for :func:`coverage.maps.save_maps`.
     then : callable
         Run once every small-multiples file is written.
+    before : callable
+        Run first (in the child, when there is one).
     """
     from coverage.maps.files import map_jobs
 
     jobs = map_jobs(metrics)
     multiples = [j for j in jobs if j.group_id is None]
     singles = [j for j in jobs if j.group_id is not None]
-    share = _share(len(singles), len(multiples), formats)
+    share = _share(len(singles), len(multiples), formats, len(result.served))
     if not _can_fork() or len(singles) - share < 2:
+        before()
         _write(result, folder, formats, jobs)
         then()
         return
@@ -107,8 +118,11 @@ def draw_maps(result: "CoverageResult", folder: Path, formats: Sequence[str],
         then()
         _write(result, folder, formats, singles[:share])
 
-    failure = _with_child(here, lambda: _write(result, folder, formats, theirs),
-                          f"{len(theirs)} of the maps")
+    def there() -> None:
+        before()
+        _write(result, folder, formats, theirs)
+
+    failure = _with_child(here, there, f"the tables and {len(theirs)} of the maps")
     if failure is not None:
         raise failure
 
@@ -154,7 +168,7 @@ def _with_child(here: Callable[[], object], there: Callable[[], object],
             failure = None
         child.join()
         if failure is None and child.exitcode:
-            failure = RuntimeError(f"the process drawing {what} stopped "
+            failure = RuntimeError(f"the process writing {what} stopped "
                                    f"(exit code {child.exitcode})")
         return failure
     finally:

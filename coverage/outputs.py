@@ -29,7 +29,7 @@ from coverage.scores import CoverageResult, format_suppressed
 log = logging.getLogger(__name__)
 
 __all__ = ["OutputError", "MANIFEST", "check_out", "check_new_file", "atomic_dir",
-           "write_tables"]
+           "table_builders", "write_tables"]
 
 #: The list of files the tool wrote into an output folder (JSON).
 MANIFEST = ".kh-coverage-files.json"
@@ -46,42 +46,54 @@ class OutputError(InputError):
 RECORD_LEVEL = ("records_resolved.csv", "unresolved.csv", "rejected.csv")
 
 
-def write_tables(result: CoverageResult, records: RecordsSheet, folder: Path, *,
-                 keep_columns: bool, record_level: bool = False, hxl: bool = False) -> None:
-    """Write the run's CSV tables into ``folder``.
+def table_builders(result: CoverageResult, records: RecordsSheet, *, keep_columns: bool,
+                   record_level: bool = False) -> dict[str, Callable[[], pd.DataFrame]]:
+    """The run's CSV tables by file name, each built when called (by :func:`write_tables`).
 
     Always: ``coverage_by_province.csv``, ``coverage_by_service.csv`` and
     ``counts_by_reason.csv`` (records used, placed, not placed; unresolved fragments and
     rejected rows by reason), with withheld counts as ``"<k"``. The row-level tables
-    (:data:`RECORD_LEVEL`) are written when ``min_count`` is 1, or when ``record_level`` is
-    True: for the analyst's own machine, never for sharing.
+    (:data:`RECORD_LEVEL`) are included when ``min_count`` is 1, or when ``record_level``
+    is True: for the analyst's own machine, never for sharing. Warnings about those
+    choices are logged here, once, by the process that calls this (the command may write
+    the files in a second process).
     """
     k = result.params.min_count
-    tables = {"coverage_by_province.csv": format_suppressed(result.by_province, k),
-              "coverage_by_service.csv": format_suppressed(result.by_service, k)}
+    tables = {"coverage_by_province.csv": lambda: format_suppressed(result.by_province, k),
+              "coverage_by_service.csv": lambda: format_suppressed(result.by_service, k)}
     if result.totals is not None:
-        tables["counts_by_reason.csv"] = format_suppressed(result.totals, k)
+        tables["counts_by_reason.csv"] = lambda: format_suppressed(result.totals, k)
     if result.by_district is not None:   # counts blank (withheld) when min_count > 1
-        tables["coverage_by_district.csv"] = result.by_district
+        tables["coverage_by_district.csv"] = lambda: result.by_district
     if k == 1 or record_level:
         if k > 1:
             log.warning("--record-level-tables: %s list every record; they give back every "
                         "withheld count and are not for sharing", ", ".join(RECORD_LEVEL))
-        served = result.served
-        extra = list(records.extra_columns) if keep_columns else []
-        if extra:
-            kept = records.records[["record_id", *extra]].rename(columns=lambda c: (
-                f"{c} (sheet)" if c != "record_id" and (c in served.columns or c == "geometry")
-                else c))
-            served = served.merge(kept, on="record_id", how="left", validate="many_to_one")
-        tables["records_resolved.csv"] = served
-        tables["unresolved.csv"] = unresolved_report(records, result.unresolved)
+        tables["records_resolved.csv"] = lambda: _served_with(result.served, records, keep_columns)
+        tables["unresolved.csv"] = lambda: unresolved_report(records, result.unresolved)
         if len(result.rejected):
-            tables["rejected.csv"] = result.rejected
+            tables["rejected.csv"] = lambda: result.rejected
     elif keep_columns:
         log.warning("--keep-columns has no effect with --min-count > 1: records_resolved.csv "
                     "is not written (see --record-level-tables)")
-    for name, df in tables.items():
+    return tables
+
+
+def _served_with(served: pd.DataFrame, records: RecordsSheet, keep_columns: bool) -> pd.DataFrame:
+    """The served table, with the sheet's extra columns when ``keep_columns``."""
+    extra = list(records.extra_columns) if keep_columns else []
+    if not extra:
+        return served
+    kept = records.records[["record_id", *extra]].rename(columns=lambda c: (
+        f"{c} (sheet)" if c != "record_id" and (c in served.columns or c == "geometry") else c))
+    return served.merge(kept, on="record_id", how="left", validate="many_to_one")
+
+
+def write_tables(tables: dict[str, Callable[[], pd.DataFrame]], folder: Path, *,
+                 hxl: bool = False) -> None:
+    """Build and write each table of :func:`table_builders` into ``folder``."""
+    for name, build in tables.items():
+        df = build()
         write_csv(df, folder / name, hxl=hxl)
         log.debug("wrote %s (%d rows)", name, len(df))
 

@@ -7,8 +7,12 @@ from pathlib import Path
 import pytest
 
 
-def _maps(result, out_dir, formats=("png",), metrics=("coverage",), then=None, **kwargs):
-    """Stands in for ``coverage.drawing.draw_maps``: one small file, then the report."""
+def _maps(result, out_dir, formats=("png",), metrics=("coverage",), then=None,
+          before=None, **kwargs):
+    """Stands in for ``coverage.drawing.draw_maps``: the tables, one small file, then the
+    report."""
+    if before is not None:
+        before()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "all_groups_coverage.png"

@@ -113,4 +113,4 @@ def test_a_failure_in_the_child_comes_back_to_the_command():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == [
         "OSError [Errno 28] No space left on device",
-        f"RuntimeError the process drawing the gap maps stopped (exit code {-signal.SIGKILL})"]
+        f"RuntimeError the process writing the gap maps stopped (exit code {-signal.SIGKILL})"]
