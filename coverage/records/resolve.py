@@ -140,6 +140,17 @@ def _site_table(base: pd.DataFrame, lon: pd.Series, lat: pd.Series,
     return served, unresolved, has
 
 
+#: The dtype pandas infers for an object array of text (the default string dtype).
+_TEXT = pd.Series(["a"]).dtype
+
+
+def _values(column: pd.Series):
+    """The column's values for a new frame, as pandas infers them from ``to_numpy()``;
+    text already in the default string dtype is passed on without scanning it again
+    (pandas infers that dtype when the column holds any text, object when it holds none)."""
+    return column.array if column.dtype == _TEXT and column.count() else column.to_numpy()
+
+
 def _rows(codes: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(record position, table row) of a one-to-many join of records to a table keyed by
     ``_k`` (sorted), in record order then table order (vectorised)."""
@@ -323,24 +334,25 @@ def resolve_records(records: RecordsSheet | pd.DataFrame, frame: str | None = No
     n = len(records)
     base = pd.DataFrame({
         "_order": np.arange(n),
-        "record_id": records["record_id"].astype(str).to_numpy(),
+        "record_id": _values(records["record_id"].astype(str)),
         "group_id": records["group_id"].to_numpy(),
         "service_id": pd.array(records["service_id"], dtype="Int64"),
-        "institution": records["institution"].to_numpy(),
-    })
+        "institution": _values(records["institution"]),
+    }, copy=False)
     codes, texts = pd.factorize(records["area_text"].to_numpy(), sort=False)
     texts = pd.Index([t if isinstance(t, str) else "" for t in texts])
     placed, unplaced = _area_table(texts, frame, spread)
     rec, row = _rows(codes, placed["_k"].to_numpy(dtype=np.int64))
+    with_sites = "lon" in records.columns and "lat" in records.columns
+    keys = ("_code", "_basis") if with_sites else ()  # sort keys, for merging in site rows
     text = pd.DataFrame({"_order": rec, **{c: placed[c].array.take(row)
-                                           for c in (*CATEGORICAL, "_code", "_basis")}},
-                        copy=False)
+                                           for c in (*CATEGORICAL, *keys)}}, copy=False)
     unresolved = _expand(base[["_order", "record_id"]], codes, unplaced)
     blank = np.append(texts.str.strip() == "", True)  # code -1 (missing) is blank too
     has_area = ~blank[codes]
     has_site = np.zeros(n, dtype=bool)
     site_served, parts_unresolved = None, [unresolved]
-    if "lon" in records.columns and "lat" in records.columns:
+    if with_sites:
         lon = pd.to_numeric(records["lon"], errors="coerce").astype(float)
         lat = pd.to_numeric(records["lat"], errors="coerce").astype(float)
         site_served, site_unresolved, has_site = _site_table(base, lon, lat, frame)
