@@ -2,11 +2,11 @@
 
 A forked child writes the tables and draws most group maps while this process draws the
 small multiples, writes the report and draws the rest; the files are the same bytes as
-one process writes. Only the command
-does this: :func:`coverage.maps.save_maps` never starts a process (a library function
-that forks from a Jupyter kernel with threads can deadlock). The child ignores Ctrl-C (the
-command decides), dies at once on SIGTERM, and is stopped and waited for whenever this
-process leaves early, so no map is written after the command has cleaned up.
+one process writes. Only the command does this: :func:`coverage.maps.save_maps` never
+starts a process (a library function that forks from a Jupyter kernel with threads can
+deadlock). The child ignores Ctrl-C (the command decides), dies at once on SIGTERM, and
+is stopped and waited for whenever this process leaves early, so no file is written
+after the command has cleaned up.
 
 Examples
 --------

@@ -61,12 +61,15 @@ def _area_table(texts: pd.Index, frame: str, spread: bool) -> tuple[pd.DataFrame
     placed_df = pd.DataFrame({"_k": np.array(columns[0], dtype=np.int64), **{
         # a few distinct values repeated millions of times: 1-2 byte codes
         col: pd.Categorical(values) for col, values in zip(CATEGORICAL, columns[1:])}})
-    for col, rank in (("_code", int), ("_basis", BASIS_RANK.get)):  # int8 sort keys
-        values = placed_df[CATEGORICAL[0] if col == "_code" else "basis"].array
-        ranks = np.array([rank(c) for c in values.categories], dtype=np.int8)
-        placed_df[col] = ranks[values.codes] if len(ranks) else np.array([], dtype=np.int8)
+    placed_df["_code"] = _sort_key(placed_df["province_code"].array, int)
+    placed_df["_basis"] = _sort_key(placed_df["basis"].array, BASIS_RANK.get)
     unplaced_df = pd.DataFrame(unplaced, columns=["_k", "fragment", "reason"])
     return placed_df, unplaced_df
+
+
+def _sort_key(values: pd.Categorical, rank) -> np.ndarray:
+    """Per row, ``rank`` of its category, as int8 (two-digit codes, three bases)."""
+    return np.array([rank(c) for c in values.categories], dtype=np.int8)[values.codes]
 
 
 @contextmanager
