@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Final
@@ -204,26 +204,53 @@ def _digests() -> dict[str, str]:
     return out
 
 
-def build_index() -> dict:
-    """The exact and variant place lookups as plain data, with the digests of their sources.
+def _pack(hit: PlaceHit) -> str:
+    """One hit as one string (a dict of strings is not tracked by the garbage collector,
+    so the ~6 000 loaded lookups cost no collection, nor time at interpreter exit).
 
-    What ``tools/build_place_index.py`` writes to ``coverage/data/place_index.json``.
+    Examples
+    --------
+    >>> _pack(PlaceHit("Puok", ("17",), "17", (("17", "1707"),)))
+    'Puok\\t17\\t17\\t17:1707\\t\\t'
+    >>> _unpack(_pack(place_hit("Samraong"))) == place_hit("Samraong")
+    True
+    """
+    if any("\t" in text for text in (hit.name, hit.reason, hit.note)):
+        raise ValueError(f"a tab in the place name, reason or note of {hit.name!r}")
+    districts = ",".join(f"{c}:{d or ''}" for c, d in hit.districts)
+    return "\t".join((hit.name, ",".join(hit.codes), hit.code or "", districts, hit.reason,
+                      hit.note))
+
+
+def _unpack(packed: str) -> PlaceHit:
+    name, codes, code, districts, reason, note = packed.split("\t")
+    pairs = (pair.split(":") for pair in districts.split(",") if pair)
+    return PlaceHit(name, tuple(c for c in codes.split(",") if c), code or None,
+                    tuple((c, d or None) for c, d in pairs), reason, note)
+
+
+def build_index() -> dict:
+    """The exact and variant place lookups as plain strings, with the digests of their sources.
+
+    What ``tools/build_place_index.py`` writes to ``coverage/data/place_index.json``: per
+    key, name, province codes, code, ``province:district`` pairs, reason and note,
+    tab-separated.
 
     Examples
     --------
     >>> index = build_index()
-    >>> index["exact"]["puok"][:3]
-    ['Puok', ['17'], '17']
+    >>> index["exact"]["puok"].split("\\t")[:3]
+    ['Puok', '17', '17']
     """
-    def plain(index: dict[str, PlaceHit]) -> dict[str, list]:
-        return {k: json.loads(json.dumps(astuple(hit))) for k, hit in sorted(index.items())}
+    def plain(index: dict[str, PlaceHit]) -> dict[str, str]:
+        return {k: _pack(hit) for k, hit in sorted(index.items())}
 
     return {"sources": _digests(), "exact": plain(_index(list(places()["key"]))),
             "variant": plain(_variant_index())}
 
 
 @cache
-def _indexes() -> dict[str, dict[str, list]]:
+def _indexes() -> dict[str, dict[str, str]]:
     """The prebuilt lookups; rebuilt here (slower, same result) when a source file changed."""
     path = resources.files("coverage") / "data" / INDEX_FILE
     try:
@@ -239,10 +266,7 @@ def _indexes() -> dict[str, dict[str, list]]:
 
 def _lookup(index: str, k: str) -> PlaceHit | None:
     found = _indexes()[index].get(k)
-    if found is None:
-        return None
-    name, codes, code, districts, reason, note = found
-    return PlaceHit(name, tuple(codes), code, tuple((c, d) for c, d in districts), reason, note)
+    return None if found is None else _unpack(found)
 
 
 def _strip_khmer_admin(k: str) -> str:

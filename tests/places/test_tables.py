@@ -31,3 +31,26 @@ def test_no_phone_numbers_in_data():
     from importlib import resources
     text = (resources.files("coverage") / "data" / "aliases.csv").read_text(encoding="utf-8")
     assert not re.search(r"\d{2,3}[ -]?\d{3}[ -]?\d{3}", text)
+
+
+def test_packed_index_round_trips_every_hit():
+    """The shipped index stores each hit as one tab-separated string; unpacking must give
+    back exactly the hit the tables build (the oracle is the in-memory build, not the file)."""
+    from coverage.places import tables
+    from coverage.places.tables import PlaceHit, _pack, _unpack
+    hits = [*tables._index(list(places()["key"])).values(), *tables._variant_index().values()]
+    assert len(hits) > 6000
+    for hit in hits:
+        assert _unpack(_pack(hit)) == hit
+    empty = PlaceHit("Nowhere", (), None, (), "", "")
+    assert _unpack(_pack(empty)) == empty
+    with pytest.raises(ValueError, match="tab"):
+        _pack(PlaceHit("A\tB", ("01",), "01", (("01", None),), "", ""))
+
+
+def test_shipped_index_matches_the_build():
+    import json
+    from importlib import resources
+    from coverage.places.tables import INDEX_FILE, build_index
+    shipped = json.loads((resources.files("coverage") / "data" / INDEX_FILE).read_text("utf-8"))
+    assert shipped == build_index()
