@@ -30,6 +30,11 @@ SITE_REASONS = {"outside": OUTSIDE, "water": WATER, "invalid": INVALID_SITE}
 BASIS_RANK = {"named": 0, "nationwide": 1, "site": 2}
 
 
+#: The hash table size pandas starts from when it finds the distinct place texts (it grows
+#: when there are more). Unasked, it sizes one for every row: texts repeat, and a table for
+#: 10^6 rows holding 11,000 texts writes tens of MB it never uses (twice the time).
+DISTINCT_HINT = 1 << 14
+
 #: Served columns with few distinct values, stored as pandas categoricals.
 CATEGORICAL = ("province_code", "district_code", "basis", "method", "fragment")
 
@@ -45,18 +50,17 @@ def _area_table(texts: pd.Index, frame: str, spread: bool) -> tuple[pd.DataFrame
     records, so the province is not counted twice).
     """
     placed, unplaced = [], []
-    with _collector_paused():
-        for k, text in enumerate(texts):
-            if not text.strip():
-                continue
-            res = resolve_place(text, frame)
-            rows = _placed_rows(k, text, res.matches, frame, spread)
-            placed.extend(sorted(rows, key=lambda r: (r[1], BASIS_RANK[r[3]], r[2]))
-                          if len(rows) > 1 else rows)
-            if res.unresolved:
-                unplaced.extend((k, u.fragment or text, u.reason) for u in res.unresolved)
-            elif not rows:  # guard: every area text is accounted for
-                unplaced.append((k, text, "no place named"))
+    for k, text in enumerate(texts):
+        if not text.strip():
+            continue
+        res = resolve_place(text, frame)
+        rows = _placed_rows(k, text, res.matches, frame, spread)
+        placed.extend(sorted(rows, key=lambda r: (r[1], BASIS_RANK[r[3]], r[2]))
+                      if len(rows) > 1 else rows)
+        if res.unresolved:
+            unplaced.extend((k, u.fragment or text, u.reason) for u in res.unresolved)
+        elif not rows:  # guard: every area text is accounted for
+            unplaced.append((k, text, "no place named"))
     columns = list(zip(*placed)) or [()] * 6
     placed_df = pd.DataFrame({"_k": np.array(columns[0], dtype=np.int64), **{
         # a few distinct values repeated millions of times: 1-2 byte codes
@@ -76,10 +80,12 @@ def _sort_key(values: pd.Categorical, rank) -> np.ndarray:
 def _collector_paused():
     """Pause Python's cyclic garbage collector, restoring its state after.
 
-    Resolving thousands of texts allocates millions of small objects (tuples, results,
-    cache entries) and no reference cycles; the collector would otherwise walk every
-    tracked object again and again (15% of a cold resolve of 11,000 texts). Reference
-    counting still frees everything as usual.
+    Resolving thousands of texts allocates hundreds of thousands of small objects (tuples,
+    results, cache entries) and no reference cycles, and the expansion then makes arrays of
+    millions of Python strings; each young-generation collection the small objects trigger
+    would walk those arrays again (8% of :func:`resolve_records` at 10^6 rows). Reference
+    counting still frees everything as usual; the objects made are scanned once, at the
+    first collection after the call.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -93,6 +99,7 @@ def _collector_paused():
 def _placed_rows(k: int, text: str, matches: tuple, frame: str, spread: bool) -> list[tuple]:
     """One text's province rows: named rows, then nationwide rows of provinces not named."""
     seen: set[tuple[str, str]] = set()
+    codes: set[str] = set()  # the provinces of ``seen``
     rows = []
     for basis, wanted in (("named", True), ("nationwide", False)):
         for m in matches:
@@ -101,9 +108,9 @@ def _placed_rows(k: int, text: str, matches: tuple, frame: str, spread: bool) ->
             district = layer_district(m.district_code) or ""
             for code in to_frame(m.code, frame, spread):
                 here = district if district[:2] == m.code else ""
-                if (code, here) not in seen and (basis == "named" or
-                                                 not any(c == code for c, _ in seen)):
+                if (code, here) not in seen and (wanted or code not in codes):
                     seen.add((code, here))
+                    codes.add(code)
                     rows.append((k, code, here, basis, m.method, m.fragment or text))
     return rows
 
@@ -150,21 +157,40 @@ _TEXT = pd.Series(["a"]).dtype
 def _values(column: pd.Series):
     """The column's values for a new frame, as pandas infers them from ``to_numpy()``;
     text already in the default string dtype is passed on without scanning it again
-    (pandas infers that dtype when the column holds any text, object when it holds none)."""
-    return column.array if column.dtype == _TEXT and column.count() else column.to_numpy()
+    (pandas infers that dtype when the column holds any text, object when it holds none:
+    a first value that is text settles it without counting the rest)."""
+    if column.dtype == _TEXT and len(column) and (isinstance(column.array[0], str)
+                                                 or column.count()):
+        return column.array
+    return column.to_numpy()
 
 
 def _rows(codes: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(record position, table row) of a one-to-many join of records to a table keyed by
-    ``_k`` (sorted), in record order then table order (vectorised)."""
+    ``_k`` (sorted), in record order then table order (vectorised: one pass over ``codes``,
+    then work on the records that have rows; the table rows as one running sum).
+
+    Examples
+    --------
+    >>> rec, row = _rows(np.array([1, 0, -1, 1]), np.array([0, 1, 1]))
+    >>> rec.tolist(), row.tolist()
+    ([0, 0, 1, 3, 3], [1, 2, 0, 1, 2])
+    """
     counts = np.bincount(keys, minlength=codes.max(initial=-1) + 1)
     counts = np.append(counts, 0)  # code -1: missing area text
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     per_record = counts[codes]
-    rec = np.repeat(np.arange(len(codes)), per_record)  # int64 (intp): takes use it as is
-    first_out = np.concatenate([[0], np.cumsum(per_record)[:-1]])
-    row = np.repeat(starts[codes] - first_out, per_record)
-    row += np.arange(len(row))
+    has = np.flatnonzero(per_record)  # int64 (intp): takes use it as is
+    per_record, first = per_record[has], starts[codes[has]]
+    rec = np.repeat(has, per_record)
+    if not len(rec):
+        return rec, rec.copy()
+    # row = first[j], first[j] + 1, ... per record j: steps of 1, and at each record's first
+    # row the jump from where the previous record's rows ended
+    row = np.ones(len(rec), dtype=np.int64)
+    ends = first + per_record - 1
+    row[np.cumsum(per_record) - per_record] = first - np.concatenate([[0], ends[:-1]])
+    np.cumsum(row, out=row)
     return rec, row
 
 
@@ -324,6 +350,12 @@ def resolve_records(records: RecordsSheet | pd.DataFrame, frame: str | None = No
     >>> served["province_code"].nunique()
     24
     """
+    with _collector_paused():
+        return _resolve(records, frame, spread)
+
+
+def _resolve(records: RecordsSheet | pd.DataFrame, frame: str | None,
+             spread: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     if isinstance(records, RecordsSheet):
         frame = check_frame(frame or default_frame(records.source))
         records = records.records
@@ -342,7 +374,8 @@ def resolve_records(records: RecordsSheet | pd.DataFrame, frame: str | None = No
         "service_id": pd.array(records["service_id"], dtype="Int64"),
         "institution": _values(records["institution"]),
     }, copy=False)
-    codes, texts = pd.factorize(records["area_text"].to_numpy(), sort=False)
+    codes, texts = pd.factorize(records["area_text"].to_numpy(), sort=False,
+                                size_hint=min(n, DISTINCT_HINT))
     texts = pd.Index([t if isinstance(t, str) else "" for t in texts])
     placed, unplaced = _area_table(texts, frame, spread)
     rec, row = _rows(codes, placed["_k"].to_numpy(dtype=np.int64))

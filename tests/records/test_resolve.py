@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import gc
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coverage.records import resolve_records, review_table
+from coverage.records.resolve import _rows
 
 
 def _records(rows):
@@ -68,7 +72,7 @@ def test_review_never_shows_placed_what_run_does_not_serve():
 
 
 def test_the_collector_is_left_as_it_was(monkeypatch):
-    """resolve_records pauses the cyclic garbage collector while it resolves texts and
+    """resolve_records pauses the cyclic garbage collector for the whole call and
     restores it, on or off, also when resolving fails."""
     import coverage.records.resolve as module
 
@@ -89,3 +93,12 @@ def test_the_collector_is_left_as_it_was(monkeypatch):
         assert gc.isenabled()
     finally:
         gc.enable()
+
+
+@given(st.lists(st.integers(-1, 6), max_size=12), st.lists(st.integers(0, 5), max_size=10))
+def test_rows_join_matches_a_nested_loop(codes, keys):
+    """The vectorised one-to-many join gives the pairs a nested loop gives, in its order."""
+    keys = sorted(keys)
+    want = [(i, r) for i, c in enumerate(codes) for r, k in enumerate(keys) if k == c]
+    rec, row = _rows(np.array(codes, dtype=np.int64), np.array(keys, dtype=np.int64))
+    assert list(zip(rec.tolist(), row.tolist())) == want
