@@ -134,12 +134,15 @@ def to_frame(code: str, frame: str, spread: bool = False) -> tuple[str, ...]:
     frame : {"2010", "2013"}
     spread : bool
         On the 2013 frame, read ``code`` as a 2010-era code: ``"03"`` (Kampong Cham
-        before the split) becomes ``("03", "25")``.
+        before the split) becomes ``("03", "25")``; a code made in 2013 (``"25"``, Tbong
+        Khmum named as such) stays itself.
 
     Examples
     --------
     >>> to_frame("25", "2010"), to_frame("03", "2013"), to_frame("03", "2013", spread=True)
     (('03',), ('03',), ('03', '25'))
+    >>> to_frame("25", "2013", spread=True)
+    ('25',)
     """
     frame = check_frame(frame)
     table = _province_table()
@@ -147,7 +150,7 @@ def to_frame(code: str, frame: str, spread: bool = False) -> tuple[str, ...]:
     if frame == "2010":
         return (dict(zip(table["code"], table["code_2010"]))[code],)
     if spread:
-        return tuple(sorted(table.loc[table["code_2010"] == code, "code"]))
+        return tuple(sorted(table.loc[table["code_2010"] == code, "code"])) or (code,)
     return (code,)
 
 

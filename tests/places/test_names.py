@@ -23,7 +23,7 @@ def test_provinces_frames():
 @pytest.mark.parametrize("code,frame,spread,expected", [
     ("25", "2010", False, ("03",)), ("03", "2010", False, ("03",)), ("12", "2010", False, ("12",)),
     ("25", "2013", False, ("25",)), ("03", "2013", False, ("03",)), ("03", "2013", True, ("03", "25")),
-    ("12", "2013", True, ("12",)), ("25", "2010", True, ("03",)),
+    ("12", "2013", True, ("12",)), ("25", "2010", True, ("03",)), ("25", "2013", True, ("25",)),
 ])
 def test_to_frame(code, frame, spread, expected):
     assert to_frame(code, frame, spread=spread) == expected

@@ -298,3 +298,15 @@ def test_not_a_records_table():
     with pytest.raises(RecordsError, match="area_text"):
         resolve_records(pd.DataFrame({"record_id": ["a"], "group_id": [1], "service_id": [1],
                                       "institution": ["x"]}))
+
+
+def test_spread_keeps_places_named_in_tbong_khmum():
+    """Spreading reads a 2010 Kampong Cham as both provinces; Tbong Khmum named as such
+    (or Memot, one of its districts) is still served there, not dropped as no place."""
+    records = pd.DataFrame({"record_id": ["a", "b", "c"], "group_id": [1, 1, 1],
+                            "service_id": [1, 1, 1], "institution": ["x", "y", "z"],
+                            "area_text": ["Tbong Khmum", "Memot", "Kampong Cham"]})
+    served, unresolved = resolve_records(records, "2013", spread=True)
+    assert served.groupby("record_id")["province_code"].apply(list).to_dict() == {
+        "a": ["25"], "b": ["25"], "c": ["03", "25"]}
+    assert unresolved.empty
