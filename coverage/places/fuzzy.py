@@ -50,15 +50,17 @@ def _place_choices() -> tuple[list[str], list[str], list[int], int]:
 
 
 @cache
-def _choice_names() -> list[str]:
-    """The keys of :func:`fuzzy_choices`, in order."""
-    return list(fuzzy_choices())
+def _choices() -> tuple[list[str], list[str]]:
+    """The spellings of :func:`fuzzy_choices` and their provinces, in order."""
+    choices = fuzzy_choices()
+    return list(choices), list(choices.values())
 
 
-@lru_cache(maxsize=1024)
+@cache
 def _by_distance(anchor: str) -> tuple[list[int], list[int]]:
-    """The place choices by Indel distance from a province spelling: (distances, indices),
-    nearest first, ties in list order."""
+    """The place choices by Indel distance from a province spelling (one of
+    :func:`fuzzy_choices`, so a bounded table): (distances, indices), nearest first, ties in
+    list order."""
     _, process, Indel = _rapidfuzz()
     names = _place_choices()[0]
     dist = process.cdist([anchor], names, scorer=Indel.distance, dtype=np.int32)[0]
@@ -74,14 +76,21 @@ def _candidates(query: str, anchor: str, score: float) -> list[int]:
     ``d(query, choice) <= slack * (a + b)``; the Indel distance is a metric, so its distance
     from ``anchor`` (the province spelling the query scored ``score`` against) is at most
     ``d(query, anchor)`` more. The other choices cannot reach ``score`` (same result, fewer
-    comparisons); one edit of margin is kept against rounding.
+    comparisons); one edit of margin is kept against rounding. ``score`` is the query's
+    ``fuzz.ratio`` against ``anchor``, so the indices depend only on the anchor, the query's
+    length and its distance from the anchor (kept per triple: typos of a name share them).
     """
-    Indel = _rapidfuzz()[2]
+    return _within(anchor, len(query), _rapidfuzz()[2].distance(query, anchor), score)
+
+
+@lru_cache(maxsize=4096)
+def _within(anchor: str, n: int, d: int, score: float) -> list[int]:
+    """:func:`_candidates` of a query of length ``n`` at Indel distance ``d`` from ``anchor``."""
     *_, lens, longest = _place_choices()
     slack = 1 - score / 100
-    lo = math.ceil(len(query) * (1 - slack) / (1 + slack) - 1e-9)
-    hi = math.floor(len(query) * (1 + slack) / (1 - slack) + 1e-9) if slack < 1 else 10 ** 6
-    bound = Indel.distance(query, anchor) + slack * (len(query) + min(hi, longest)) + 1
+    lo = math.ceil(n * (1 - slack) / (1 + slack) - 1e-9)
+    hi = math.floor(n * (1 + slack) / (1 - slack) + 1e-9) if slack < 1 else 10 ** 6
+    bound = d + slack * (n + min(hi, longest)) + 1
     dist, order = _by_distance(anchor)
     return sorted([i for i in order[:bisect_right(dist, bound)] if lo <= lens[i] <= hi])
 
@@ -121,19 +130,15 @@ def fuzzy_province(text: str) -> tuple[str, float] | str | None:
         ``(code, score)``; the reason it is unclear; None when nothing is close enough.
     """
     fuzz, process, _ = _rapidfuzz()
-
-    choices = fuzzy_choices()
-    names = _choice_names()
+    names, codes = _choices()
     query = spaced(text)
-    hits = process.extract(query, names, scorer=fuzz.ratio, limit=None,
-                           score_cutoff=FUZZY_CUTOFF - FUZZY_MARGIN)
     scores: dict[str, float] = {}
     anchors: dict[str, str] = {}  # per province, a spelling with its best score
-    for name, s, i in hits:  # a runner-up below cutoff - margin cannot make the best unclear
-        code = choices[names[i]]
-        if s > scores.get(code, -1.0):
-            anchors[code] = name
-        scores[code] = max(scores.get(code, 0.0), s)
+    # a runner-up below cutoff - margin cannot make the best unclear
+    for name, s, i in process.extract(query, names, scorer=fuzz.ratio, limit=None,
+                                      score_cutoff=FUZZY_CUTOFF - FUZZY_MARGIN):
+        if s > scores.get(codes[i], -1.0):
+            scores[codes[i]], anchors[codes[i]] = s, name
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     if not ranked or ranked[0][1] < FUZZY_CUTOFF:
         return None

@@ -35,8 +35,13 @@ NATIONWIDE: Final = re.compile(
 VAGUE: Final = re.compile(
     rf"\b(?:and\s+)?(?:other|some|several|many|various|few|more)\s+{_UNIT}(?:\s*/\s*{_UNIT})*\b",
     re.IGNORECASE)
-SEP: Final = re.compile(r"[,;:/&+|\n\u17D4\u17D5\u3001]|\s-+\s*|^\s*-+|\s*-+\s+|\s-+$|"
-                        r"\b(?:and|or|as well as|plus)\b|និង|\.(?=\s|$)", re.IGNORECASE)
+_SEP_MARKS: Final = r"[,;:/&+|\n\u17D4\u17D5\u3001]"
+_SEP_WORD: Final = r"\b(?:and|or|as well as|plus)\b"
+SEP: Final = re.compile(rf"{_SEP_MARKS}|\s-+\s*|^\s*-+|\s*-+\s+|\s-+$|{_SEP_WORD}|និង|\.(?=\s|$)",
+                        re.IGNORECASE)
+#: SEP without the alternatives that need a hyphen, a full stop or Khmer: at every position
+#: of text that has none of them it matches what SEP matches (about twice as fast).
+_SEP_PLAIN: Final = re.compile(f"{_SEP_MARKS}|{_SEP_WORD}", re.IGNORECASE)
 #: Every match of SEP in ASCII text holds one of these characters or (lower-cased) words.
 _SEP_CHARS: Final = frozenset(",;:/&+|\n-.")
 _SEP_WORDS: Final = ("and", "or", "plus", "as well as")
@@ -71,10 +76,13 @@ def number(text: str) -> int:
 
 def fragments(text: str) -> list[str]:
     """The non-empty pieces of a list, split at separators."""
-    if text.isascii() and _SEP_CHARS.isdisjoint(text) and not any(
-            map(text.lower().__contains__, _SEP_WORDS)):  # one piece: no need for SEP
-        return [text.strip()] if text.strip() else []
-    return [f.strip() for f in SEP.split(text) if f and f.strip()]
+    sep = SEP
+    if text.isascii():
+        if _SEP_CHARS.isdisjoint(text) and not any(map(text.lower().__contains__, _SEP_WORDS)):
+            return [text.strip()] if text.strip() else []  # one piece: no need for SEP
+        if "-" not in text and "." not in text:
+            sep = _SEP_PLAIN
+    return [f.strip() for f in sep.split(text) if f and f.strip()]
 
 
 def _may_claim(text: str) -> bool:

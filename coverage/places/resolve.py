@@ -22,8 +22,8 @@ from coverage.places.fuzzy import fuzzy_province
 from coverage.places.names import (exact_keys, name_keys, province_label, province_name,
                                    provinces, to_frame)
 from coverage.places.result import Match, Resolution, Unplaced
-from coverage.places.tables import PlaceHit, exact_place, variant_hit
-from coverage.places.text import KHMER, key, plain_key
+from coverage.places.tables import PlaceHit, exact_place, known_keys, variant_hit, variant_place
+from coverage.places.text import KHMER, ascii_keys, key, plain_key
 from coverage.settings import CURRENT_FRAME, FUZZY_MIN_LETTERS, check_frame
 
 log = logging.getLogger(__name__)
@@ -55,24 +55,49 @@ class _Work:
 
 # ------------------------------------------------------------------------ scanning
 
-def _lookup(piece: str) -> Item | None:
-    """Province name, exact place name, variant place name: the first that fits."""
-    found = _find(piece)
+def _lookup(tokens: list[str], keys: list[tuple[str, str] | None], i: int, j: int) -> Item | None:
+    """Province name, exact place name, variant place name: the first that ``tokens[i:j]``
+    fits (``keys``: each token's :func:`_token_keys`)."""
+    piece = " ".join(tokens[i:j])
+    parts = keys[i:j]
+    if None in parts:
+        found = _find(piece)
+    else:  # ASCII: the keys of an n-gram are its tokens' keys joined
+        k, vk = "".join([p[0] for p in parts]), "".join([p[1] for p in parts])
+        known, variants = known_keys()
+        if k not in known and vk not in variants:
+            return None
+        found = _found(piece, k, variant_place(vk))
     if isinstance(found, tuple):  # a fresh reference: settling a text may qualify it
         return _PlaceRef(piece, *found)
     return found
 
 
 @lru_cache(maxsize=65536)
+def _token_keys(token: str) -> tuple[str, str] | None:
+    """:func:`key` and :func:`variant_key` of an ASCII token; None for other text.
+
+    Neither key's folding reaches across a space, so an ASCII n-gram's keys are its
+    tokens' keys joined.
+    """
+    return ascii_keys(token) if token.isascii() else None
+
+
+@lru_cache(maxsize=65536)
 def _find(piece: str) -> Match | tuple[PlaceHit, bool] | None:
-    """What :func:`_lookup` finds, kept per piece (lists repeat the same names)."""
-    k = key(piece)
-    if k in name_keys():
-        code, method = name_keys()[k]
+    """What :func:`_lookup` finds in a piece that is not ASCII, kept per piece."""
+    return _found(piece, key(piece), variant_hit(piece))
+
+
+def _found(piece: str, k: str, near: PlaceHit | None) -> Match | tuple[PlaceHit, bool] | None:
+    """What a piece of key ``k`` and variant place ``near`` names."""
+    named = name_keys().get(k)
+    if named is not None:
+        code, method = named
         if method == "exact" and plain_key(piece) not in exact_keys():
             method = "alias"
         return Match(piece, code, method)
-    hit, near = exact_place(k), variant_hit(piece)
+    hit = exact_place(k)
     if hit is not None and not (near and set(near.codes) > set(hit.codes)):
         return hit, False
     # a variant spelling of names in other provinces ("Samrong": Samraong) competes with it
@@ -83,6 +108,7 @@ def _scan(fragment: str) -> list[Item]:
     """Place the tokens of one fragment: longest province or place name first."""
     out: list[Item] = []
     tokens, run = fragment.split(), []
+    keys = [_token_keys(t) for t in tokens]
 
     def flush() -> None:
         if run:
@@ -95,7 +121,7 @@ def _scan(fragment: str) -> list[Item]:
         for j in range(min(len(tokens), i + 5), i, -1):
             if j == i + 1 and g.is_filler(tokens[i]):
                 break
-            hit = _lookup(" ".join(tokens[i:j]))
+            hit = _lookup(tokens, keys, i, j)
             if hit is not None:
                 flush()
                 out.append(hit)

@@ -33,7 +33,7 @@ from coverage.settings import PLACE_MIN_LETTERS
 log = logging.getLogger(__name__)
 
 __all__ = ["MEF_FILES", "INDEX_FILE", "PlaceHit", "places", "place_hit", "exact_place",
-           "variant_hit", "build_index", "layer_district"]
+           "variant_hit", "variant_place", "known_keys", "build_index", "layer_district"]
 
 MEF_FILES: Final = {"district": "mef/CambodiaDistrictList2025.csv",
                     "commune": "mef/CambodiaCommuneList2025.csv"}
@@ -309,7 +309,27 @@ def variant_hit(text: str) -> PlaceHit | None:
     k = variant_key(text)
     if not text.isascii() and KHMER.search(text):
         k = _strip_khmer_admin(k)
+    return variant_place(k)
+
+
+def variant_place(k: str) -> PlaceHit | None:
+    """:func:`variant_hit` of a text whose variant key (:func:`variant_key`, Khmer
+    ស្រុក/ឃុំ/... prefixes stripped) is ``k``."""
     return _lookup("variant", k)
+
+
+@cache
+def known_keys() -> tuple[frozenset[str], frozenset[str]]:
+    """The matching keys of every province name and place name, and the variant keys of
+    every place name: a text whose keys are in neither names nothing.
+
+    Examples
+    --------
+    >>> keys, variants = known_keys()
+    >>> "btb" in keys, "puok" in keys, "kohsotin" in variants
+    (True, True, True)
+    """
+    return frozenset(name_keys()) | frozenset(_indexes()["exact"]), frozenset(_indexes()["variant"])
 
 
 @cache

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Final
 
 __all__ = ["KHMER", "LATIN_VARIANTS", "KHMER_VARIANTS", "latin", "clean_khmer", "key",
-           "plain_key", "spaced", "variant_key", "is_khmer"]
+           "plain_key", "spaced", "variant_key", "ascii_keys", "is_khmer"]
 
 KHMER: Final = re.compile(r"[\u1780-\u17FF\u19E0-\u19FF]")
 _KHMER_PREFIXES: Final = ("រាជធានី", "ខេត្ដ")
@@ -232,6 +232,19 @@ def spaced(text: str) -> str:
 def _latin_words(text: str) -> list[str]:
     s = latin(text)
     return _LATIN_WORD.findall(_KAMPONG.sub("kampong", s) if "k" in s else s)
+
+
+def ascii_keys(text: str) -> tuple[str, str]:
+    """:func:`key` and :func:`variant_key` of ASCII text, from one reading of its words
+    (for ASCII text the matching key is its Latin words joined).
+
+    Examples
+    --------
+    >>> ascii_keys("Kg. Kaoh Soutin")
+    ('kampongkaohsoutin', 'kampongkohsotin')
+    """
+    words = _latin_words(text)
+    return "".join(words), "".join(map(_fold_word, words))
 
 
 def variant_key(text: str) -> str:

@@ -4,7 +4,9 @@
 ``spaced`` finds the Latin words instead of blanking everything else, ``fragments`` skips
 the separator pattern when no separator can be in the text, and the fuzzy guard compares
 a query only with the place names that can reach its score; each is checked here against
-the plain rule on the place names and on seeded misspellings of them.
+the plain rule on the place names and on seeded misspellings of them. The scan of a
+fragment looks an ASCII n-gram up by its tokens' keys joined, after a test on the known
+keys; that is checked against looking the whole piece up.
 """
 from __future__ import annotations
 
@@ -16,8 +18,10 @@ import pytest
 from rapidfuzz import fuzz, process
 
 from coverage.places import fuzzy, grammar, places
+from coverage.places import resolve as resolver
 from coverage.places.names import fuzzy_choices
-from coverage.places.text import LATIN_VARIANTS, key, latin, plain_key, spaced, variant_key
+from coverage.places.text import (LATIN_VARIANTS, ascii_keys, key, latin, plain_key, spaced,
+                                  variant_key)
 
 
 def _names() -> list[str]:
@@ -125,3 +129,39 @@ def test_fuzzy_guard_compares_every_name_that_can_reach_the_score(texts):
             assert got == _rival_by_all_names(query, score), (text, score)
             checked += got is not None
     assert checked > 1000
+
+
+def _ngrams(texts: list[str], seed: int = 16):
+    """(tokens, i, j) of every n-gram of up to 5 tokens of the texts and of seeded runs of
+    them (several names, punctuation and filler in one fragment)."""
+    rng = random.Random(seed)
+    runs = [" ".join(rng.choice(texts) for _ in range(rng.randint(2, 4))) for _ in range(2000)]
+    runs += ["Kg. Kaoh Soutin district", "KPG-Thom Stueng Trang", "srok Samraong (Takeo)"]
+    for text in texts + runs:
+        tokens = text.split()
+        for i in range(len(tokens)):
+            for j in range(i + 1, min(len(tokens), i + 5) + 1):
+                yield tokens, i, j
+
+
+def test_ascii_ngram_keys_are_their_tokens_keys_joined(texts):
+    for tokens, i, j in _ngrams([t for t in texts if t.isascii()]):
+        piece = " ".join(tokens[i:j])
+        parts = [ascii_keys(t) for t in tokens[i:j]]
+        assert ("".join(p[0] for p in parts), "".join(p[1] for p in parts)) == (
+            key(piece), variant_key(piece)), piece
+
+
+def test_scan_lookup_finds_what_the_whole_piece_finds(texts):
+    """Joined token keys and the known-key test against key() and variant_hit() of the piece."""
+    found = 0
+    for tokens, i, j in _ngrams(texts + ["ស្រុកពួក Puok", "Kâmpóng Spœ Takeo"]):
+        keys = [resolver._token_keys(t) for t in tokens]
+        got = resolver._lookup(tokens, keys, i, j)
+        want = resolver._find(" ".join(tokens[i:j]))
+        if isinstance(want, tuple):
+            assert (got.fragment, got.hit, got.variant) == (" ".join(tokens[i:j]), *want)
+        else:
+            assert got == want, tokens[i:j]
+        found += want is not None
+    assert found > 3000
