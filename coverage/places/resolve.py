@@ -58,12 +58,13 @@ class _Work:
 def _lookup(tokens: list[str], keys: list[tuple[str, str] | None], i: int, j: int) -> Item | None:
     """Province name, exact place name, variant place name: the first that ``tokens[i:j]``
     fits (``keys``: each token's :func:`_token_keys`)."""
-    piece = " ".join(tokens[i:j])
-    parts = keys[i:j]
-    if None in parts:
+    one = j == i + 1
+    piece = tokens[i] if one else " ".join(tokens[i:j])
+    both = keys[i] if one else _joined(keys[i:j])
+    if both is None:
         found = _find(piece)
-    else:  # ASCII: the keys of an n-gram are its tokens' keys joined
-        k, vk = "".join([p[0] for p in parts]), "".join([p[1] for p in parts])
+    else:
+        k, vk = both
         known, variants = known_keys()
         if k not in known and vk not in variants:
             return None
@@ -71,6 +72,13 @@ def _lookup(tokens: list[str], keys: list[tuple[str, str] | None], i: int, j: in
     if isinstance(found, tuple):  # a fresh reference: settling a text may qualify it
         return _PlaceRef(piece, *found)
     return found
+
+
+def _joined(parts: list[tuple[str, str] | None]) -> tuple[str, str] | None:
+    """The keys of an ASCII n-gram: its tokens' keys joined (None when a token is not ASCII)."""
+    if None in parts:
+        return None
+    return "".join([p[0] for p in parts]), "".join([p[1] for p in parts])
 
 
 @lru_cache(maxsize=65536)
