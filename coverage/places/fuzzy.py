@@ -78,7 +78,8 @@ def _candidates(query: str, anchor: str, score: float) -> list[int]:
     ``d(query, anchor)`` more. The other choices cannot reach ``score`` (same result, fewer
     comparisons); one edit of margin is kept against rounding. ``score`` is the query's
     ``fuzz.ratio`` against ``anchor``, so the indices depend only on the anchor, the query's
-    length and its distance from the anchor (kept per triple: typos of a name share them).
+    length and its distance from the anchor: they are kept per (anchor, length, distance,
+    score), which a name's typos share.
     """
     return _within(anchor, len(query), _rapidfuzz()[2].distance(query, anchor), score)
 

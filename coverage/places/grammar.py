@@ -36,7 +36,8 @@ VAGUE: Final = re.compile(
     rf"\b(?:and\s+)?(?:other|some|several|many|various|few|more)\s+{_UNIT}(?:\s*/\s*{_UNIT})*\b",
     re.IGNORECASE)
 _SEP_MARKS: Final = r"[,;:/&+|\n\u17D4\u17D5\u3001]"
-_SEP_WORD: Final = r"\b(?:and|or|as well as|plus)\b"
+_SEP_WORDS: Final = ("and", "or", "as well as", "plus")
+_SEP_WORD: Final = rf"\b(?:{'|'.join(_SEP_WORDS)})\b"
 SEP: Final = re.compile(rf"{_SEP_MARKS}|\s-+\s*|^\s*-+|\s*-+\s+|\s-+$|{_SEP_WORD}|និង|\.(?=\s|$)",
                         re.IGNORECASE)
 #: SEP without the alternatives that need a hyphen, a full stop or Khmer: at every position
@@ -44,7 +45,6 @@ SEP: Final = re.compile(rf"{_SEP_MARKS}|\s-+\s*|^\s*-+|\s*-+\s+|\s-+$|{_SEP_WORD
 _SEP_PLAIN: Final = re.compile(f"{_SEP_MARKS}|{_SEP_WORD}", re.IGNORECASE)
 #: Every match of SEP in ASCII text holds one of these characters or (lower-cased) words.
 _SEP_CHARS: Final = frozenset(",;:/&+|\n-.")
-_SEP_WORDS: Final = ("and", "or", "plus", "as well as")
 PAREN: Final = re.compile(r"\(([^()]*)\)?")
 PLACEHOLDER: Final = re.compile(r"\x00(\d+)\x00")
 #: Every match of COUNT, NATIONWIDE and VAGUE holds one of these (same flags): a text

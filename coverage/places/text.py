@@ -208,9 +208,8 @@ def key(text: str) -> str:
     >>> key("ខេត្តតាកែវ") == key("តាកែវ")
     True
     """
-    if text.isascii():  # no Khmer, no accents: lower-case, fold Kampong, keep [0-9a-z]
-        s = text.lower()
-        return _NOT_ALNUM.sub("", _KAMPONG.sub("kampong", s) if "k" in s else s)
+    if text.isascii():  # no Khmer, no accents: the Latin words (Kampong folded), joined
+        return "".join(_latin_words(text))
     s = plain_key(_KAMPONG.sub("kampong", latin(clean_khmer(text))))
     for prefix in _KHMER_PREFIXES:
         if s.startswith(prefix) and len(s) > len(prefix):
@@ -235,8 +234,7 @@ def _latin_words(text: str) -> list[str]:
 
 
 def ascii_keys(text: str) -> tuple[str, str]:
-    """:func:`key` and :func:`variant_key` of ASCII text, from one reading of its words
-    (for ASCII text the matching key is its Latin words joined).
+    """:func:`key` and :func:`variant_key` of ASCII text, from one reading of its words.
 
     Examples
     --------

@@ -98,12 +98,6 @@ def _collector_paused():
 
 def _placed_rows(k: int, text: str, matches: tuple, frame: str, spread: bool) -> list[tuple]:
     """One text's province rows: named rows, then nationwide rows of provinces not named."""
-    if len(matches) == 1 and matches[0].method != "nationwide":  # most texts: one name
-        m = matches[0]
-        district = layer_district(m.district_code) or ""
-        here = district if district[:2] == m.code else ""
-        return [(k, code, here, "named", m.method, m.fragment or text)
-                for code in to_frame(m.code, frame, spread)]
     seen: set[tuple[str, str]] = set()
     codes: set[str] = set()  # the provinces of ``seen``
     rows = []

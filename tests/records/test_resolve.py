@@ -102,18 +102,3 @@ def test_rows_join_matches_a_nested_loop(codes, keys):
     want = [(i, r) for i, c in enumerate(codes) for r, k in enumerate(keys) if k == c]
     rec, row = _rows(np.array(codes, dtype=np.int64), np.array(keys, dtype=np.int64))
     assert list(zip(rec.tolist(), row.tolist())) == want
-
-
-@pytest.mark.parametrize("text, spread", [("Koh Sotin", False), ("Kampong Cham", True),
-                                          ("Memot", True), ("Takeo", False), ("Puok", False)])
-def test_one_match_gives_the_rows_of_the_general_rule(text, spread):
-    """A text of one named match takes a shortcut; the same match twice goes through the
-    general rule (duplicates collapse), so both must give the same rows."""
-    from coverage.places import resolve_place
-    from coverage.records.resolve import _placed_rows
-
-    (m,) = resolve_place(text).matches
-    one = _placed_rows(7, text, (m,), "2013", spread)
-    assert one == _placed_rows(7, text, (m, m), "2013", spread)
-    assert [r[1] for r in one] == (["03", "25"] if text == "Kampong Cham" else [m.code])
-    assert all(r[3] == "named" and r[5] == text for r in one)
